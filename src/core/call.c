@@ -1,0 +1,283 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/call.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#define PIECE_PREFIX "piece "
+
+static void add_problem (GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_problem (GPtrArray *problems, const char *fmt, ...)
+{
+  if (problems == NULL)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  g_ptr_array_add (problems, g_strdup_vprintf (fmt, ap));
+  va_end (ap);
+}
+
+static void
+piece_free (gpointer p)
+{
+  GuPiece *piece = p;
+  g_free (piece->key);
+  g_free (piece->label);
+  g_strfreev (piece->filename_patterns);
+  g_strfreev (piece->content_phrases);
+  g_strfreev (piece->exclude_phrases);
+  g_free (piece);
+}
+
+void
+gu_call_free (GuCall *call)
+{
+  if (call == NULL)
+    return;
+  g_free (call->path);
+  g_free (call->id);
+  g_free (call->name);
+  g_free (call->reference_prefix);
+  g_free (call->language);
+  g_free (call->timezone_name);
+  g_clear_pointer (&call->tz, g_time_zone_unref);
+  g_clear_pointer (&call->opens, g_date_time_unref);
+  g_clear_pointer (&call->closes, g_date_time_unref);
+  g_clear_pointer (&call->closes_end, g_date_time_unref);
+  g_strfreev (call->eligible_categories);
+  g_clear_pointer (&call->pieces, g_ptr_array_unref);
+  g_free (call);
+}
+
+/* Reads a ';' list and folds every item the way documents are folded, so
+ * that matching compares like with like. Empty items are reported. */
+static char **
+read_folded_list (GKeyFile *kf, const char *group, const char *key, const char *path,
+                  GPtrArray *problems)
+{
+  gsize n = 0;
+  g_auto (GStrv) raw = g_key_file_get_string_list (kf, group, key, &n, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  for (gsize i = 0; i < n; i++)
+    {
+      char *folded = gu_text_fold (raw[i]);
+      if (*folded == '\0')
+        {
+          add_problem (problems, "%s: [%s] %s: empty pattern", path, group, key);
+          g_free (folded);
+          continue;
+        }
+      g_ptr_array_add (out, folded);
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static GuPiece *
+load_piece (GKeyFile *kf, const char *group, const char *path, GPtrArray *problems)
+{
+  GuPiece *piece = g_new0 (GuPiece, 1);
+  piece->key = g_strstrip (g_strdup (group + strlen (PIECE_PREFIX)));
+  piece->label = g_key_file_get_locale_string (kf, group, "label", NULL, NULL);
+  if (piece->label == NULL)
+    {
+      add_problem (problems, "%s: [%s]: no label", path, group);
+      piece->label = g_strdup (piece->key);
+    }
+  GError *error = NULL;
+  piece->required = g_key_file_get_boolean (kf, group, "required", &error);
+  if (error != NULL)
+    {
+      add_problem (problems, "%s: [%s] required: %s", path, group, error->message);
+      g_clear_error (&error);
+    }
+  piece->filename_patterns = read_folded_list (kf, group, "filename_patterns", path, problems);
+  piece->content_phrases = read_folded_list (kf, group, "content_phrases", path, problems);
+  piece->exclude_phrases = read_folded_list (kf, group, "exclude_phrases", path, problems);
+  if (piece->filename_patterns[0] == NULL && piece->content_phrases[0] == NULL)
+    add_problem (problems, "%s: [%s]: no filename_patterns nor content_phrases", path, group);
+  return piece;
+}
+
+/* Parses "YYYY-MM-DD" as local midnight in tz. Returns NULL when bad. */
+static GDateTime *
+parse_local_day (const char *text, GTimeZone *tz)
+{
+  int y, m, d;
+  char extra;
+  if (text == NULL || sscanf (text, "%d-%d-%d%c", &y, &m, &d, &extra) != 3)
+    return NULL;
+  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return NULL;
+  return g_date_time_new (tz, y, m, d, 0, 0, 0);
+}
+
+static gboolean
+load_window (GKeyFile *kf, GuCall *call, GError **error)
+{
+  call->timezone_name = g_key_file_get_string (kf, "call", "timezone", NULL);
+  if (call->timezone_name == NULL)
+    call->timezone_name = g_strdup ("Europe/Paris");
+  call->tz = g_time_zone_new_identifier (call->timezone_name);
+  if (call->tz == NULL)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: unknown time zone \"%s\" (is tzdata installed?)",
+                   call->path, call->timezone_name);
+      return FALSE;
+    }
+  g_autofree char *opens = g_key_file_get_string (kf, "call", "opens", NULL);
+  g_autofree char *closes = g_key_file_get_string (kf, "call", "closes", NULL);
+  call->opens = parse_local_day (opens, call->tz);
+  call->closes = parse_local_day (closes, call->tz);
+  if (call->opens == NULL || call->closes == NULL)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: [call] opens/closes must be dates YYYY-MM-DD",
+                   call->path);
+      return FALSE;
+    }
+  if (g_date_time_compare (call->opens, call->closes) > 0)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: [call] opens is after closes", call->path);
+      return FALSE;
+    }
+  /* The closing day counts: the window ends at the next local midnight,
+   * which g_date_time_add_days computes across a DST change. */
+  call->closes_end = g_date_time_add_days (call->closes, 1);
+  return TRUE;
+}
+
+static gboolean
+load_header (GKeyFile *kf, GuCall *call, GError **error)
+{
+  if (!g_key_file_has_group (kf, "call"))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: no [call] section", call->path);
+      return FALSE;
+    }
+  call->name = g_key_file_get_string (kf, "call", "name", NULL);
+  call->reference_prefix = g_key_file_get_string (kf, "call", "reference_prefix", NULL);
+  call->language = g_key_file_get_string (kf, "call", "language", NULL);
+  if (call->name == NULL || call->reference_prefix == NULL || *call->reference_prefix == '\0')
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: [call] needs name and reference_prefix", call->path);
+      return FALSE;
+    }
+  if (call->language == NULL)
+    call->language = g_strdup ("fr");
+  call->eligible_categories = g_key_file_get_string_list (kf, "call", "eligible_categories", NULL, NULL);
+  if (!load_window (kf, call, error))
+    return FALSE;
+  call->reference_year = g_key_file_has_key (kf, "call", "reference_year", NULL)
+                           ? g_key_file_get_integer (kf, "call", "reference_year", NULL)
+                           : g_date_time_get_year (call->opens);
+  return TRUE;
+}
+
+static void
+load_pieces (GKeyFile *kf, GuCall *call, GPtrArray *problems)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (char **g = groups; *g; g++)
+    {
+      if (strcmp (*g, "call") == 0)
+        continue;
+      if (!g_str_has_prefix (*g, PIECE_PREFIX))
+        {
+          add_problem (problems, "%s: unknown section [%s]", call->path, *g);
+          continue;
+        }
+      GuPiece *piece = load_piece (kf, *g, call->path, problems);
+      if (gu_call_find_piece (call, piece->key) != NULL)
+        {
+          add_problem (problems, "%s: duplicate piece key \"%s\"", call->path, piece->key);
+          piece_free (piece);
+          continue;
+        }
+      g_ptr_array_add (call->pieces, piece);
+    }
+}
+
+/* GKeyFile silently merges a group that appears twice, so a piece written
+ * twice (a copy-paste slip) would be half-overwritten without a word:
+ * look at the raw text for it. */
+static void
+report_duplicate_groups (const char *text, const char *path, GPtrArray *problems)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (char **l = lines; *l; l++)
+    {
+      char *line = g_strstrip (*l);
+      gsize len = strlen (line);
+      if (len < 2 || line[0] != '[' || line[len - 1] != ']')
+        continue;
+      char *group = g_strndup (line + 1, len - 2);
+      if (g_hash_table_contains (seen, group))
+        {
+          if (g_str_has_prefix (group, PIECE_PREFIX))
+            add_problem (problems, "%s: duplicate piece key \"%s\"", path, group + strlen (PIECE_PREFIX));
+          else
+            add_problem (problems, "%s: duplicate section [%s]", path, group);
+          g_free (group);
+        }
+      else
+        g_hash_table_add (seen, group);
+    }
+}
+
+GuCall *
+gu_call_load (const char *path, GPtrArray *problems, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *local = NULL;
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &local)
+      || !g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: %s", path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  g_autoptr (GuCall) call = g_new0 (GuCall, 1);
+  call->path = g_canonicalize_filename (path, NULL);
+  g_autofree char *base = g_path_get_basename (path);
+  call->id = g_str_has_suffix (base, ".call") ? g_strndup (base, strlen (base) - 5) : g_strdup (base);
+  call->pieces = g_ptr_array_new_with_free_func (piece_free);
+  if (!load_header (kf, call, error))
+    return NULL;
+  report_duplicate_groups (text, call->path, problems);
+  load_pieces (kf, call, problems);
+  if (call->pieces->len == 0)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: no [piece …] section", path);
+      return NULL;
+    }
+  return g_steal_pointer (&call);
+}
+
+const GuPiece *
+gu_call_find_piece (const GuCall *call, const char *key)
+{
+  for (guint i = 0; i < call->pieces->len; i++)
+    {
+      const GuPiece *piece = g_ptr_array_index (call->pieces, i);
+      if (strcmp (piece->key, key) == 0)
+        return piece;
+    }
+  return NULL;
+}
+
+GuWindowPosition
+gu_call_window_position (const GuCall *call, GDateTime *received)
+{
+  if (g_date_time_compare (received, call->opens) < 0)
+    return GU_WINDOW_EARLY;
+  if (g_date_time_compare (received, call->closes_end) >= 0)
+    return GU_WINDOW_LATE;
+  return GU_WINDOW_ON_TIME;
+}

@@ -1,0 +1,54 @@
+/* A call for projects, read from a GKeyFile (schemas/NAME.call). Nothing
+ * about a particular call lives in C: pieces, labels, patterns and phrases
+ * all come from the file. */
+#ifndef GU_CORE_CALL_H
+#define GU_CORE_CALL_H
+
+#include <glib.h>
+
+typedef struct {
+  char *key;                 /* contract key, e.g. "budget_etude" */
+  char *label;               /* in the call's language */
+  gboolean required;
+  char **filename_patterns;  /* folded words/phrases looked for in file names */
+  char **content_phrases;    /* folded phrases looked for in extracted text */
+  char **exclude_phrases;    /* a match on one of these vetoes the piece */
+} GuPiece;
+
+typedef struct {
+  char *path;
+  char *id;                  /* file basename without .call, e.g. "fabrique-initiatives" */
+  char *name;
+  char *reference_prefix;    /* "FI" */
+  int reference_year;        /* 2020: year in references FI-2020-0001 */
+  char *language;            /* "fr" */
+  char *timezone_name;       /* "Europe/Paris" */
+  GTimeZone *tz;
+  GDateTime *opens;          /* first instant of the opening day, local time */
+  GDateTime *closes;         /* the closing day at 00:00 local: that day is on time */
+  GDateTime *closes_end;     /* first instant after the window (next day 00:00 local) */
+  char **eligible_categories;
+  GPtrArray *pieces;         /* of GuPiece*, in file order */
+} GuCall;
+
+/* Loads a call file. Problems that a person should fix but that do not
+ * prevent use are appended to problems (may be NULL). Returns NULL with
+ * error set when the file is unusable. Free with gu_call_free. */
+GuCall *gu_call_load (const char *path, GPtrArray *problems, GError **error);
+void gu_call_free (GuCall *call);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuCall, gu_call_free)
+
+/* Returns the piece with that key (owned by call) or NULL. */
+const GuPiece *gu_call_find_piece (const GuCall *call, const char *key);
+
+typedef enum {
+  GU_WINDOW_EARLY,
+  GU_WINDOW_ON_TIME,
+  GU_WINDOW_LATE,
+} GuWindowPosition;
+
+/* Where a receipt instant falls relative to the call's window, decided in
+ * the call's time zone. */
+GuWindowPosition gu_call_window_position (const GuCall *call, GDateTime *received);
+
+#endif

@@ -1,0 +1,332 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/call.h"
+#include "core/conf.h"
+#include "util/error.h"
+
+#define MIB (1024ull * 1024ull)
+
+GuLimits
+gu_limits_default (void)
+{
+  GuLimits l = {
+    .max_message_bytes = 50 * MIB,
+    .archive_max_entries = 1000,
+    .archive_max_total_bytes = 200 * MIB,
+    .archive_max_entry_bytes = 50 * MIB,
+    .archive_max_ratio = 100,
+    .archive_max_depth = 3,
+    .archive_max_seconds = 30,
+  };
+  return l;
+}
+
+typedef enum { KEY_STRING, KEY_PATH, KEY_BOOL, KEY_INT, KEY_LIST, KEY_SIZE } KeyType;
+
+/* Every key guichet knows, with where its value lands in GuConfig. The
+ * table is the single list of keys: loading, defaults and the
+ * unknown-key check all read it. */
+typedef struct {
+  const char *group;
+  const char *key;
+  KeyType type;
+  gsize offset;
+  const char *fallback; /* default as text, NULL for none */
+} KeySpec;
+
+#define F(field) G_STRUCT_OFFSET (GuConfig, field)
+static const KeySpec key_specs[] = {
+  { "storage", "database", KEY_PATH, F (database), "/var/lib/guichet/guichet.db" },
+  { "storage", "blobs", KEY_PATH, F (blobs), "/var/lib/guichet/blobs" },
+  { "storage", "busy_timeout_seconds", KEY_INT, F (busy_timeout_seconds), "30" },
+  { "call", "file", KEY_PATH, F (call_file), GU_DATADIR "/schemas/fabrique-initiatives.call" },
+  { "imap", "url", KEY_STRING, F (imap_url), NULL },
+  { "imap", "user", KEY_STRING, F (imap_user), NULL },
+  { "imap", "password_file", KEY_PATH, F (imap_password_file), NULL },
+  { "imap", "oauth2_token_command", KEY_STRING, F (imap_oauth2_token_command), NULL },
+  { "imap", "processed_folder", KEY_STRING, F (imap_processed_folder), "Traités" },
+  { "imap", "quarantine_folder", KEY_STRING, F (imap_quarantine_folder), "Quarantaine" },
+  { "imap", "ca_file", KEY_PATH, F (imap_ca_file), NULL },
+  { "imap", "tls_verify", KEY_BOOL, F (imap_tls_verify), "true" },
+  { "imap", "idle", KEY_BOOL, F (imap_idle), "true" },
+  { "imap", "poll_seconds", KEY_INT, F (imap_poll_seconds), "60" },
+  { "smtp", "url", KEY_STRING, F (smtp_url), NULL },
+  { "smtp", "user", KEY_STRING, F (smtp_user), NULL },
+  { "smtp", "password_file", KEY_PATH, F (smtp_password_file), NULL },
+  { "smtp", "from", KEY_STRING, F (smtp_from), NULL },
+  { "smtp", "ca_file", KEY_PATH, F (smtp_ca_file), NULL },
+  { "smtp", "tls_verify", KEY_BOOL, F (smtp_tls_verify), "true" },
+  { "smtp", "max_replies_per_address_per_day", KEY_INT, F (smtp_max_replies_per_address_per_day), "10" },
+  { "smtp", "max_replies_per_window", KEY_INT, F (smtp_max_replies_per_window), "5" },
+  { "smtp", "reply_window_minutes", KEY_INT, F (smtp_reply_window_minutes), "10" },
+  { "staff", "addresses", KEY_LIST, F (staff_addresses), NULL },
+  { "staff", "domains", KEY_LIST, F (staff_domains), NULL },
+  { "staff", "trusted_authserv_id", KEY_STRING, F (staff_trusted_authserv_id), NULL },
+  { "staff", "require_authentication", KEY_BOOL, F (staff_require_authentication), "true" },
+  { "digest", "recipients", KEY_LIST, F (digest_recipients), NULL },
+  { "digest", "time", KEY_STRING, F (digest_time), "08:00" },
+  { "filters", "dir", KEY_PATH, F (filters_dir), GU_LIBEXECDIR "/filters" },
+  { "filters", "timeout_seconds", KEY_INT, F (filters_timeout_seconds), "20" },
+  { "filters", "enabled", KEY_BOOL, F (filters_enabled), "true" },
+  { "filters", "memory_mb", KEY_INT, F (filters_memory_mb), "512" },
+  { "filters", "cpu_seconds", KEY_INT, F (filters_cpu_seconds), "30" },
+  { "filters", "max_output_kb", KEY_INT, F (filters_max_output_kb), "4096" },
+  { "limits", "max_message_bytes", KEY_SIZE, F (limits.max_message_bytes), NULL },
+  { "limits", "archive_max_entries", KEY_INT, F (limits.archive_max_entries), NULL },
+  { "limits", "archive_max_total_bytes", KEY_SIZE, F (limits.archive_max_total_bytes), NULL },
+  { "limits", "archive_max_entry_bytes", KEY_SIZE, F (limits.archive_max_entry_bytes), NULL },
+  { "limits", "archive_max_ratio", KEY_INT, F (limits.archive_max_ratio), NULL },
+  { "limits", "archive_max_depth", KEY_INT, F (limits.archive_max_depth), NULL },
+  { "limits", "archive_max_seconds", KEY_INT, F (limits.archive_max_seconds), NULL },
+};
+#undef F
+
+char *
+gu_config_locate (const char *explicit_path)
+{
+  if (explicit_path != NULL && *explicit_path)
+    return g_strdup (explicit_path);
+  const char *env = g_getenv ("GUICHET_CONFIG");
+  if (env != NULL && *env)
+    return g_strdup (env);
+  return g_build_filename (GU_SYSCONFDIR, "guichet", "guichet.conf", NULL);
+}
+
+static const KeySpec *
+find_spec (const char *group, const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    if (strcmp (key_specs[i].group, group) == 0 && strcmp (key_specs[i].key, key) == 0)
+      return &key_specs[i];
+  return NULL;
+}
+
+static gboolean
+group_is_known (const char *group)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    if (strcmp (key_specs[i].group, group) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Relative paths are relative to the config file's folder, so that a
+ * config and its secrets can be moved together. */
+static char *
+resolve_path (const char *base_dir, const char *value)
+{
+  if (g_path_is_absolute (value))
+    return g_strdup (value);
+  return g_canonicalize_filename (value, base_dir);
+}
+
+/* "50M", "200 MiB", "1048576" -> bytes. Returns FALSE on garbage. */
+static gboolean
+parse_size (const char *text, guint64 *out)
+{
+  char *end = NULL;
+  guint64 n = g_ascii_strtoull (text, &end, 10);
+  if (end == text)
+    return FALSE;
+  while (*end == ' ')
+    end++;
+  guint64 mult = 1;
+  switch (g_ascii_toupper (*end))
+    {
+    case '\0': break;
+    case 'K': mult = 1024; break;
+    case 'M': mult = MIB; break;
+    case 'G': mult = 1024 * MIB; break;
+    default: return FALSE;
+    }
+  if (*end != '\0')
+    {
+      const char *rest = end + 1;
+      if (*rest && g_ascii_strcasecmp (rest, "iB") != 0 && g_ascii_strcasecmp (rest, "B") != 0)
+        return FALSE;
+    }
+  *out = n * mult;
+  return TRUE;
+}
+
+static gboolean
+store_int (const KeySpec *spec, GuConfig *cfg, const char *text)
+{
+  char *end = NULL;
+  gint64 n = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0' || n < 0 || n > G_MAXINT)
+    return FALSE;
+  if (strcmp (spec->group, "limits") == 0)
+    *(guint *) G_STRUCT_MEMBER_P (cfg, spec->offset) = (guint) n;
+  else
+    G_STRUCT_MEMBER (int, cfg, spec->offset) = (int) n;
+  return TRUE;
+}
+
+/* Stores text (already unescaped by GKeyFile) into the field of spec.
+ * Returns FALSE when the value is not of the key's type. */
+static gboolean
+store_value (const KeySpec *spec, GuConfig *cfg, const char *base_dir, const char *text)
+{
+  switch (spec->type)
+    {
+    case KEY_STRING:
+      g_free (G_STRUCT_MEMBER (char *, cfg, spec->offset));
+      G_STRUCT_MEMBER (char *, cfg, spec->offset) = g_strdup (text);
+      return TRUE;
+    case KEY_PATH:
+      g_free (G_STRUCT_MEMBER (char *, cfg, spec->offset));
+      G_STRUCT_MEMBER (char *, cfg, spec->offset) = resolve_path (base_dir, text);
+      return TRUE;
+    case KEY_BOOL:
+      if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "yes") == 0 || strcmp (text, "1") == 0)
+        G_STRUCT_MEMBER (gboolean, cfg, spec->offset) = TRUE;
+      else if (g_ascii_strcasecmp (text, "false") == 0 || g_ascii_strcasecmp (text, "no") == 0 || strcmp (text, "0") == 0)
+        G_STRUCT_MEMBER (gboolean, cfg, spec->offset) = FALSE;
+      else
+        return FALSE;
+      return TRUE;
+    case KEY_INT:
+      return store_int (spec, cfg, text);
+    case KEY_SIZE:
+      return parse_size (text, (guint64 *) G_STRUCT_MEMBER_P (cfg, spec->offset));
+    case KEY_LIST:
+      g_strfreev (G_STRUCT_MEMBER (char **, cfg, spec->offset));
+      G_STRUCT_MEMBER (char **, cfg, spec->offset) = NULL;
+      {
+        g_auto (GStrv) items = g_strsplit (text, ";", -1);
+        GPtrArray *kept = g_ptr_array_new ();
+        for (char **it = items; *it; it++)
+          {
+            char *item = g_strstrip (*it);
+            if (*item)
+              g_ptr_array_add (kept, g_strdup (item));
+          }
+        g_ptr_array_add (kept, NULL);
+        G_STRUCT_MEMBER (char **, cfg, spec->offset) = (char **) g_ptr_array_free (kept, FALSE);
+      }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+apply_defaults (GuConfig *cfg, const char *base_dir)
+{
+  cfg->limits = gu_limits_default ();
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    if (key_specs[i].fallback != NULL)
+      store_value (&key_specs[i], cfg, base_dir, key_specs[i].fallback);
+}
+
+static void
+add_problem (GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_problem (GPtrArray *problems, const char *fmt, ...)
+{
+  if (problems == NULL)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  g_ptr_array_add (problems, g_strdup_vprintf (fmt, ap));
+  va_end (ap);
+}
+
+static void
+load_group (GKeyFile *kf, const char *group, GuConfig *cfg, const char *base_dir, GPtrArray *problems)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+  for (char **k = keys; k != NULL && *k; k++)
+    {
+      const KeySpec *spec = find_spec (group, *k);
+      if (spec == NULL)
+        {
+          add_problem (problems, "%s: unknown key [%s] %s", cfg->path, group, *k);
+          continue;
+        }
+      g_autofree char *value = g_key_file_get_string (kf, group, *k, NULL);
+      if (value == NULL)
+        continue;
+      g_strstrip (value);
+      if (!store_value (spec, cfg, base_dir, value))
+        add_problem (problems, "%s: [%s] %s: invalid value \"%s\"", cfg->path, group, *k, value);
+    }
+}
+
+GuConfig *
+gu_config_load (const char *path, GPtrArray *problems, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *local = NULL;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: %s", path, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  GuConfig *cfg = g_new0 (GuConfig, 1);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *base_dir = g_path_get_dirname (abs);
+  cfg->path = g_steal_pointer (&abs);
+  apply_defaults (cfg, base_dir);
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (char **g = groups; *g; g++)
+    {
+      if (!group_is_known (*g))
+        add_problem (problems, "%s: unknown section [%s]", cfg->path, *g);
+      else
+        load_group (kf, *g, cfg, base_dir, problems);
+    }
+  return cfg;
+}
+
+void
+gu_config_free (GuConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    {
+      const KeySpec *spec = &key_specs[i];
+      if (spec->type == KEY_STRING || spec->type == KEY_PATH)
+        g_free (G_STRUCT_MEMBER (char *, cfg, spec->offset));
+      else if (spec->type == KEY_LIST)
+        g_strfreev (G_STRUCT_MEMBER (char **, cfg, spec->offset));
+    }
+  g_free (cfg->path);
+  g_free (cfg);
+}
+
+char *
+gu_config_read_secret (const char *path, GError **error)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s: %s", path, g_strerror (errno));
+      return NULL;
+    }
+  if (st.st_mode & (S_IRWXG | S_IRWXO))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
+                   "%s: mode %03o lets others read the secret; chmod 600 it",
+                   path, (unsigned) (st.st_mode & 0777));
+      return NULL;
+    }
+  char *content = NULL;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &content, NULL, &local))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  g_strchomp (content);
+  return content;
+}

@@ -1,0 +1,91 @@
+/* guichet.conf: the keys of DESIGN.md ("Configuration", a contract), plus
+ * a [limits] group of our own. Relative paths are resolved against the
+ * config file's folder at load time, so every path here is absolute. */
+#ifndef GU_CORE_CONF_H
+#define GU_CORE_CONF_H
+
+#include <glib.h>
+
+/* Limits on what an applicant can make us read (issue 3's safe defaults). */
+typedef struct {
+  guint64 max_message_bytes;       /* raw message hard limit: 50 MiB */
+  guint archive_max_entries;       /* 1000 */
+  guint64 archive_max_total_bytes; /* 200 MiB uncompressed per archive tree */
+  guint64 archive_max_entry_bytes; /* 50 MiB */
+  guint archive_max_ratio;         /* 100 (uncompressed:compressed) */
+  guint archive_max_depth;         /* 3 */
+  guint archive_max_seconds;       /* 30: a solid 7z block decompresses even to skip */
+} GuLimits;
+
+/* Returns the defaults above. */
+GuLimits gu_limits_default (void);
+
+typedef struct {
+  char *path;              /* the config file itself, absolute */
+  char *database;
+  char *blobs;
+  int busy_timeout_seconds; /* wait for another writer this long, then TEMPFAIL */
+  char *call_file;
+
+  char *imap_url;
+  char *imap_user;
+  char *imap_password_file;
+  char *imap_oauth2_token_command;
+  char *imap_processed_folder;
+  char *imap_quarantine_folder;
+  char *imap_ca_file;
+  gboolean imap_tls_verify;
+  gboolean imap_idle;
+  int imap_poll_seconds;
+
+  char *smtp_url;
+  char *smtp_user;
+  char *smtp_password_file;
+  char *smtp_from;
+  char *smtp_ca_file;
+  gboolean smtp_tls_verify;
+  int smtp_max_replies_per_address_per_day;
+  int smtp_max_replies_per_window;   /* short window: at most N ... */
+  int smtp_reply_window_minutes;     /* ... in this many minutes */
+
+  char **staff_addresses;
+  char **staff_domains;
+  char *staff_trusted_authserv_id;
+  gboolean staff_require_authentication;
+
+  char **digest_recipients;
+  char *digest_time;       /* "HH:MM" local time */
+
+  char *filters_dir;
+  int filters_timeout_seconds;
+  gboolean filters_enabled;
+  int filters_memory_mb;
+  int filters_cpu_seconds;
+  int filters_max_output_kb;
+
+  GuLimits limits;
+} GuConfig;
+
+/* Resolves which file to read: explicit (from -c), else $GUICHET_CONFIG,
+ * else /etc/guichet/guichet.conf. Returns a newly allocated path. */
+char *gu_config_locate (const char *explicit_path);
+
+/* Loads path. Problems that do not stop loading (an unknown key, a bad
+ * value replaced by its default) are appended to problems as newly
+ * allocated strings when problems is non-NULL, one line each. Returns NULL
+ * with error set when the file cannot be read or parsed at all.
+ * Returns a new config: free with gu_config_free. */
+GuConfig *gu_config_load (const char *path, GPtrArray *problems, GError **error);
+
+/* Deeper checks for `check-config`: URLs, secret file modes, readable
+ * folders, the call file. Appends one line per problem to problems. */
+void gu_config_check (const GuConfig *cfg, GPtrArray *problems);
+
+/* Reads a secret (password) file, checking it is not readable by group or
+ * others. Trailing newline removed. Returns a newly allocated string. */
+char *gu_config_read_secret (const char *path, GError **error);
+
+void gu_config_free (GuConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuConfig, gu_config_free)
+
+#endif

@@ -1,0 +1,8 @@
+# src/core: config, the call definition, shared types.
+noinst_LIBRARIES += src/core/libgu_core.a
+GU_STAGE_LIBS += src/core/libgu_core.a
+src_core_libgu_core_a_SOURCES = \
+	src/core/call.c src/core/call.h \
+	src/core/conf.c src/core/conf.h \
+	src/core/conf-check.c \
+	src/core/types.c src/core/types.h

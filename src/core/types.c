@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include "core/types.h"
+#include "util/hash.h"
+
+const char *
+gu_role_to_string (GuRole role)
+{
+  switch (role)
+    {
+    case GU_ROLE_APPLICANT: return "applicant";
+    case GU_ROLE_STAFF: return "staff";
+    case GU_ROLE_AUTOMATIC: return "automatic";
+    }
+  return "applicant";
+}
+
+static const struct { guint flag; const char *name; } flag_names[] = {
+  { GU_DOC_INLINE_IMAGE, "inline-image" },
+  { GU_DOC_UNREADABLE, "unreadable" },
+  { GU_DOC_ARCHIVE, "archive" },
+  { GU_DOC_TRUNCATED, "truncated" },
+  { GU_DOC_INLINE, "inline" },
+  { GU_DOC_FROM_FORWARD, "forwarded" },
+  { GU_DOC_LATE, "late" },
+};
+
+char *
+gu_doc_flags_to_string (guint flags)
+{
+  GString *s = g_string_new (NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flags & flag_names[i].flag)
+      {
+        if (s->len > 0)
+          g_string_append_c (s, ' ');
+        g_string_append (s, flag_names[i].name);
+      }
+  return g_string_free (s, FALSE);
+}
+
+static void
+piece_match_free (gpointer p)
+{
+  GuPieceMatch *m = p;
+  g_free (m->key);
+  g_free (m->evidence);
+  g_free (m);
+}
+
+GuDocument *
+gu_document_new (void)
+{
+  GuDocument *doc = g_new0 (GuDocument, 1);
+  doc->parent = -1;
+  doc->pieces = g_ptr_array_new_with_free_func (piece_match_free);
+  return doc;
+}
+
+void
+gu_document_free (GuDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->filename);
+  g_free (doc->archive_path);
+  g_free (doc->declared_type);
+  g_free (doc->sniffed_type);
+  g_clear_pointer (&doc->content, g_bytes_unref);
+  g_free (doc->unreadable_reason);
+  g_free (doc->text);
+  g_ptr_array_unref (doc->pieces);
+  g_free (doc);
+}
+
+void
+gu_document_set_content (GuDocument *doc, GBytes *bytes)
+{
+  gsize len;
+  const void *data = g_bytes_get_data (bytes, &len);
+  g_bytes_ref (bytes);
+  g_clear_pointer (&doc->content, g_bytes_unref);
+  doc->content = bytes;
+  gu_sha256_hex (data != NULL ? data : "", len, doc->sha256);
+}
+
+void
+gu_document_add_piece (GuDocument *doc, const char *key, const char *evidence)
+{
+  GuPieceMatch *m = g_new0 (GuPieceMatch, 1);
+  m->key = g_strdup (key);
+  m->evidence = g_strdup (evidence);
+  g_ptr_array_add (doc->pieces, m);
+}
+
+GuMessage *
+gu_message_new (void)
+{
+  GuMessage *msg = g_new0 (GuMessage, 1);
+  msg->to = g_ptr_array_new_with_free_func (g_free);
+  msg->references = g_ptr_array_new_with_free_func (g_free);
+  msg->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_document_free);
+  return msg;
+}
+
+void
+gu_message_free (GuMessage *msg)
+{
+  if (msg == NULL)
+    return;
+  g_free (msg->raw_sha256);
+  g_free (msg->message_id);
+  g_free (msg->from_addr);
+  g_free (msg->from_name);
+  g_free (msg->reply_to);
+  g_free (msg->return_path);
+  g_ptr_array_unref (msg->to);
+  g_free (msg->subject);
+  g_free (msg->in_reply_to);
+  g_ptr_array_unref (msg->references);
+  g_clear_pointer (&msg->date, g_date_time_unref);
+  g_free (msg->auth_results);
+  g_free (msg->automatic_reason);
+  g_free (msg->bounced_message_id);
+  g_free (msg->body_text);
+  g_ptr_array_unref (msg->documents);
+  g_free (msg->parse_error);
+  g_free (msg);
+}
+
+int
+gu_message_add_document (GuMessage *msg, GuDocument *doc)
+{
+  g_ptr_array_add (msg->documents, doc);
+  return (int) msg->documents->len - 1;
+}

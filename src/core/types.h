@@ -1,0 +1,99 @@
+/* The types that pipeline stages hand to each other. Stages never include
+ * each other's headers: parse produces a GuMessage, unpack appends
+ * GuDocuments to it, classify fills their pieces, store persists it. */
+#ifndef GU_CORE_TYPES_H
+#define GU_CORE_TYPES_H
+
+#include <glib.h>
+
+#define GU_SHA256_HEX_LEN 64
+
+typedef enum {
+  GU_ROLE_APPLICANT,
+  GU_ROLE_STAFF,
+  GU_ROLE_AUTOMATIC,
+} GuRole;
+
+/* Returns a static string ("applicant", "staff", "automatic"). */
+const char *gu_role_to_string (GuRole role);
+
+/* Document flags: a bit set, stored as an integer and shown as words. */
+typedef enum {
+  GU_DOC_INLINE_IMAGE = 1 << 0, /* an image with a Content-ID: a logo, not a piece */
+  GU_DOC_UNREADABLE   = 1 << 1, /* encrypted, corrupt, refused: see reason */
+  GU_DOC_ARCHIVE      = 1 << 2, /* an archive whose entries follow as children */
+  GU_DOC_TRUNCATED    = 1 << 3, /* content cut at a limit (archive entry, size) */
+  GU_DOC_INLINE       = 1 << 4, /* came as an inline part (a PDF sent inline) */
+  GU_DOC_FROM_FORWARD = 1 << 5, /* found inside a forwarded message/rfc822 */
+  GU_DOC_LATE         = 1 << 6, /* arrived after the call's deadline */
+} GuDocFlags;
+
+/* Returns a newly allocated space-separated list of flag names ("" when
+ * none); free with g_free. */
+char *gu_doc_flags_to_string (guint flags);
+
+/* One piece key a document satisfies, with the evidence that says why
+ * (`filename:"budget"`, `content:"phase d'étude" sheet 2`, `admin`). */
+typedef struct {
+  char *key;
+  char *evidence;
+} GuPieceMatch;
+
+typedef struct {
+  char *filename;        /* decoded name, a label: never a file system path; may be NULL */
+  char *archive_path;    /* entry name inside its archive, a label only; NULL for parts */
+  char *declared_type;   /* Content-Type as sent, lower case, e.g. "application/octet-stream" */
+  char *sniffed_type;    /* libmagic's answer, NULL until sniffed */
+  GBytes *content;       /* the decoded bytes (possibly cut at a limit) */
+  char sha256[GU_SHA256_HEX_LEN + 1]; /* of content, lower-case hex */
+  guint flags;           /* GuDocFlags */
+  char *unreadable_reason; /* set with GU_DOC_UNREADABLE: "encrypted", "corrupt: …", … */
+  int parent;            /* index in GuMessage.documents of the archive holding it, or -1 */
+  int depth;             /* 0 for a MIME part, 1 for an archive entry, … */
+  char *text;            /* extracted UTF-8 text, NULL when none (set by classify) */
+  GPtrArray *pieces;     /* of GuPieceMatch*, set by classify */
+} GuDocument;
+
+/* Returns a new zeroed document with parent -1; free with gu_document_free. */
+GuDocument *gu_document_new (void);
+void gu_document_free (GuDocument *doc);
+/* Sets content and its SHA-256; takes its own reference to bytes. */
+void gu_document_set_content (GuDocument *doc, GBytes *bytes);
+void gu_document_add_piece (GuDocument *doc, const char *key, const char *evidence);
+
+/* A parsed message. Strings are UTF-8, NULL when the header was absent.
+ * Addresses are bare (local@domain), lower-cased domain. */
+typedef struct {
+  char *raw_sha256;       /* hex SHA-256 of the raw bytes as received */
+  gsize raw_size;
+  char *message_id;       /* without <>; derived from raw_sha256 when absent */
+  gboolean message_id_derived;
+  char *from_addr;
+  char *from_name;
+  char *reply_to;         /* bare address from Reply-To, or NULL */
+  char *return_path;      /* "" for Return-Path: <>, NULL when absent */
+  GPtrArray *to;          /* of char* bare addresses (To and Cc) */
+  char *subject;          /* RFC 2047 decoded */
+  char *in_reply_to;      /* without <> */
+  GPtrArray *references;  /* of char*, without <> */
+  GDateTime *date;        /* Date header, NULL when absent or unparseable */
+  char *auth_results;     /* Authentication-Results headers joined with "\n" */
+  GuRole role;
+  char *automatic_reason; /* why role is automatic, e.g. "Auto-Submitted: auto-replied" */
+  gboolean is_bounce;     /* DSN or a non-standard bounce */
+  char *bounced_message_id; /* the Message-ID a bounce names, when found */
+  char *body_text;        /* UTF-8 body, from text/plain else stripped text/html */
+  GPtrArray *documents;   /* of GuDocument*, in document order */
+  char *parse_error;      /* set when the message could not be made sense of */
+} GuMessage;
+
+/* Returns a new empty message; free with gu_message_free. */
+GuMessage *gu_message_new (void);
+void gu_message_free (GuMessage *msg);
+/* Appends doc to msg->documents (which takes ownership) and returns its index. */
+int gu_message_add_document (GuMessage *msg, GuDocument *doc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuMessage, gu_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuDocument, gu_document_free)
+
+#endif

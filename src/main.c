@@ -1,0 +1,142 @@
+/* guichet: the CLI. Global options, then one command (DESIGN.md's table). */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "parse/parse.h"
+#include "util/error.h"
+#include "util/log.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (GuApp *app, int argc, char **argv);
+  const char *summary;
+} Command;
+
+static int not_implemented (GuApp *app, int argc, char **argv);
+
+static const Command commands[] = {
+  { "run", not_implemented, "the daemon: fetch, process, send, digest (--once: one pass)" },
+  { "ingest", gu_cmd_ingest, "process messages from files or stdin as if fetched" },
+  { "list", not_implemented, "list dossiers" },
+  { "show", not_implemented, "show one dossier" },
+  { "export", not_implemented, "all dossiers, one row each (CSV)" },
+  { "outbox", not_implemented, "replies: pending, sent, failed" },
+  { "send", not_implemented, "try the outbox once now" },
+  { "digest", not_implemented, "build (and send) the daily digest" },
+  { "classify", not_implemented, "override a document's piece classification" },
+  { "check-config", gu_cmd_check_config, "validate the config and the call file" },
+  { "verify", gu_cmd_verify, "re-hash every stored blob against the database" },
+  { "replay", gu_cmd_replay, "rebuild the database from the stored raw messages" },
+};
+
+static const char *current_command;
+
+static int
+not_implemented (GuApp *app, int argc, char **argv)
+{
+  fprintf (stderr, "guichet: %s: not implemented yet\n", current_command);
+  return GU_EXIT_ERROR;
+}
+
+static char *
+command_summary (void)
+{
+  GString *s = g_string_new ("Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-14s %s\n", commands[i].name, commands[i].summary);
+  g_string_append (s, "\n`guichet COMMAND --help` describes a command's options.");
+  return g_string_free (s, FALSE);
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static void
+app_clear (GuApp *app)
+{
+  g_clear_pointer (&app->store, gu_store_close);
+  g_clear_pointer (&app->call, gu_call_free);
+  g_clear_pointer (&app->cfg, gu_config_free);
+  g_clear_pointer (&app->config_path, g_free);
+}
+
+typedef struct {
+  char *config;
+  gboolean version;
+  gboolean verbose;
+  gboolean use_syslog;
+} GlobalOptions;
+
+/* Parses options up to the command name (strict POSIX: the first
+ * non-option ends them, so each command parses its own). */
+static gboolean
+parse_global (int *argc, char ***argv, GlobalOptions *opts)
+{
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opts->config, "configuration file", "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose, "log debug messages", NULL },
+    { "syslog", 0, 0, G_OPTION_ARG_NONE, &opts->use_syslog, "log to syslog instead of stderr", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version, "print the version and exit", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("COMMAND [ARGS…]");
+  g_option_context_set_summary (ctx, "Runs a call for projects by email.");
+  g_autofree char *desc = command_summary ();
+  g_option_context_set_description (ctx, desc);
+  g_option_context_set_strict_posix (ctx, TRUE);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  return gu_app_parse_options (ctx, argc, argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* libarchive returns NULL names for UTF-8 zips in the C locale, and
+   * a write to a closed socket must be an error, not a death. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_CTYPE, "C.UTF-8");
+  signal (SIGPIPE, SIG_IGN);
+
+  GlobalOptions opts = { 0 };
+  if (!parse_global (&argc, &argv, &opts))
+    return GU_EXIT_USAGE;
+  if (opts.version)
+    {
+      printf ("guichet %s\n", PACKAGE_VERSION);
+      g_free (opts.config);
+      return GU_EXIT_OK;
+    }
+  if (argc < 2)
+    {
+      fprintf (stderr, "guichet: no command given (see guichet --help)\n");
+      g_free (opts.config);
+      return GU_EXIT_USAGE;
+    }
+  const Command *cmd = find_command (argv[1]);
+  if (cmd == NULL)
+    {
+      fprintf (stderr, "guichet: unknown command \"%s\" (see guichet --help)\n", argv[1]);
+      g_free (opts.config);
+      return GU_EXIT_USAGE;
+    }
+  gu_log_init (opts.use_syslog, opts.verbose);
+  gu_parse_init ();
+  current_command = cmd->name;
+  GuApp app = { .config_path = gu_config_locate (opts.config) };
+  g_free (opts.config);
+  int status = cmd->run (&app, argc - 1, argv + 1);
+  app_clear (&app);
+  gu_parse_shutdown ();
+  return status;
+}

@@ -1,0 +1,160 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "parse/parse-private.h"
+#include "util/hash.h"
+
+/* Called from the main thread at start and exit only. */
+static gboolean initialised;
+
+void
+gu_parse_init (void)
+{
+  if (initialised)
+    return;
+  g_mime_init ();
+  initialised = TRUE;
+}
+
+void
+gu_parse_shutdown (void)
+{
+  if (!initialised)
+    return;
+  g_mime_shutdown ();
+  initialised = FALSE;
+}
+
+/* Length of the line starting at p (up to and including its LF). */
+static gsize
+line_length (const char *p, gsize len)
+{
+  const char *nl = memchr (p, '\n', len);
+  return nl != NULL ? (gsize) (nl - p) + 1 : len;
+}
+
+static gboolean
+is_blank_line (const char *p, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+      return FALSE;
+  return TRUE;
+}
+
+/* Returns the offset of the first header line. Real mail arrives with
+ * things GMime takes for the start of the body: a UTF-8 BOM, an mbox
+ * "From " envelope line, a line of spaces (see the corpus SOURCES.md). */
+static gsize
+skip_preamble (const char *data, gsize len)
+{
+  gsize off = 0;
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    off = 3;
+  if (len - off >= 5 && memcmp (data + off, "From ", 5) == 0)
+    off += line_length (data + off, len - off);
+  while (off < len)
+    {
+      gsize n = line_length (data + off, len - off);
+      if (!is_blank_line (data + off, n) || off + n == len)
+        break;
+      off += n;
+    }
+  return off;
+}
+
+static GMimeParserOptions *
+new_parser_options (void)
+{
+  static const char *fallback[] = { "utf-8", "windows-1252", NULL };
+  GMimeParserOptions *options = g_mime_parser_options_new ();
+  g_mime_parser_options_set_fallback_charsets (options, fallback);
+  return options;
+}
+
+GMimeMessage *
+gu_parse_construct (GMimeParserOptions *options, const char *data, gsize len)
+{
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, options);
+}
+
+static gboolean
+object_has_headers (GMimeObject *obj)
+{
+  GMimeHeaderList *headers = obj != NULL ? g_mime_object_get_header_list (obj) : NULL;
+  return headers != NULL && g_mime_header_list_get_count (headers) > 0;
+}
+
+/* A message made only of Content-* headers is still a message: GMime
+ * files those under its top part. */
+gboolean
+gu_parse_has_headers (GMimeMessage *mime)
+{
+  return object_has_headers (GMIME_OBJECT (mime))
+         || object_has_headers (g_mime_message_get_mime_part (mime));
+}
+
+/* A usable Message-ID is printable ASCII without spaces or angle
+ * brackets, with an '@' (GMime hands back garbage as is). */
+static gboolean
+message_id_is_usable (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 998 || strchr (id, '@') == NULL)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+settle_message_id (GuMessage *msg)
+{
+  if (message_id_is_usable (msg->message_id))
+    return;
+  g_free (msg->message_id);
+  msg->message_id = g_strdup_printf ("%s@guichet.invalid", msg->raw_sha256);
+  msg->message_id_derived = TRUE;
+}
+
+static void
+read_mime_message (GuParseCtx *ctx)
+{
+  gu_parse_read_headers (ctx);
+  gu_parse_read_body (ctx);
+  gu_parse_collect_documents (ctx);
+  gu_parse_detect_bounce (ctx);
+  gu_parse_decide_role (ctx);
+}
+
+GuMessage *
+gu_parse_message (GBytes *raw, const GuParseOptions *opts)
+{
+  gsize len = 0;
+  const char *data = raw != NULL ? g_bytes_get_data (raw, &len) : NULL;
+  char hex[GU_SHA256_HEX_LEN + 1];
+  GuParseCtx ctx = { .opts = opts, .msg = gu_message_new () };
+
+  if (data == NULL)
+    data = "";
+  gu_sha256_hex (data, len, hex);
+  ctx.msg->raw_sha256 = g_strdup (hex);
+  ctx.msg->raw_size = len;
+
+  gsize off = skip_preamble (data, len);
+  ctx.options = new_parser_options ();
+  ctx.mime = gu_parse_construct (ctx.options, data + off, len - off);
+  if (ctx.mime != NULL && gu_parse_has_headers (ctx.mime))
+    read_mime_message (&ctx);
+  else
+    ctx.msg->parse_error = g_strdup ("no headers: not a mail message");
+
+  settle_message_id (ctx.msg);
+  g_clear_object (&ctx.mime);
+  g_mime_parser_options_free (ctx.options);
+  return ctx.msg;
+}

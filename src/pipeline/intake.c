@@ -1,0 +1,198 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "parse/parse.h"
+#include "pipeline/dedupe.h"
+#include "pipeline/intake.h"
+#include "unpack/unpack.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/sniff.h"
+
+void
+gu_intake_result_clear (GuIntakeResult *result)
+{
+  g_clear_pointer (&result->outcome, g_free);
+  g_clear_pointer (&result->reference, g_free);
+  g_clear_pointer (&result->status, g_free);
+  result->message_row = 0;
+}
+
+char *
+gu_intake_result_line (const GuIntakeResult *result)
+{
+  if (result->reference != NULL)
+    return g_strdup_printf ("%s %s", result->reference, result->status);
+  return g_strdup_printf ("- %s", result->outcome);
+}
+
+/* A message over the hard size limit is kept raw but not parsed: parsing
+ * is where the cost (and the risk) is. */
+static GuMessage *
+oversized_message (GBytes *raw, const char *raw_sha256, guint64 limit)
+{
+  GuMessage *msg = gu_message_new ();
+  msg->raw_sha256 = g_strdup (raw_sha256);
+  msg->raw_size = g_bytes_get_size (raw);
+  msg->message_id = g_strdup_printf ("%s@guichet.invalid", raw_sha256);
+  msg->message_id_derived = TRUE;
+  msg->parse_error = g_strdup_printf ("message too large: %" G_GSIZE_FORMAT " bytes, limit %" G_GUINT64_FORMAT,
+                                      msg->raw_size, limit);
+  return msg;
+}
+
+static void
+sniff_documents (GuMessage *msg)
+{
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      if (doc->sniffed_type != NULL || doc->content == NULL)
+        continue;
+      gsize len;
+      const void *data = g_bytes_get_data (doc->content, &len);
+      doc->sniffed_type = gu_sniff_type (data, len);
+    }
+}
+
+static GuMessage *
+parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256)
+{
+  if (g_bytes_get_size (raw) > intake->cfg->limits.max_message_bytes)
+    return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
+  GuParseOptions opts = { .own_address = NULL };
+  g_autofree char *own = NULL;
+  if (intake->cfg->smtp_from != NULL)
+    {
+      const char *lt = strrchr (intake->cfg->smtp_from, '<');
+      own = g_ascii_strdown (lt != NULL ? lt + 1 : intake->cfg->smtp_from, -1);
+      char *gt = strchr (own, '>');
+      if (gt != NULL)
+        *gt = '\0';
+      opts.own_address = g_strstrip (own);
+    }
+  GuMessage *msg = gu_parse_message (raw, &opts);
+  if (msg->parse_error == NULL)
+    {
+      sniff_documents (msg);
+      gu_unpack_message (msg, &intake->cfg->limits);
+    }
+  return msg;
+}
+
+static gboolean
+store_document_blobs (GuIntake *intake, GuMessage *msg, GError **error)
+{
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      char sha[65];
+      if (doc->content == NULL)
+        {
+          g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+          gu_document_set_content (doc, empty);
+        }
+      if (!gu_store_put_blob (intake->store, doc->content, doc->sha256, sha, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+choose_outcome (const GuMessage *msg)
+{
+  if (msg->parse_error != NULL)
+    return "quarantined";
+  if (msg->role == GU_ROLE_AUTOMATIC)
+    return "automatic";
+  return "stored";
+}
+
+static const char *
+event_kind (const GuMessage *msg, gboolean reused_id)
+{
+  if (msg->parse_error != NULL)
+    return "quarantined";
+  if (msg->documents->len == 0 && (msg->body_text == NULL || *msg->body_text == '\0'))
+    return "empty-message";
+  return reused_id ? "received-reused-message-id" : "received";
+}
+
+/* The one transaction of DESIGN.md's crash-safety rule 2. */
+static gboolean
+store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
+               GuIntakeResult *result, GError **error)
+{
+  if (!gu_store_begin (intake->store, error))
+    return FALSE;
+  /* Another process may have stored the same bytes while we parsed. */
+  gint64 existing = gu_store_find_message_by_raw (intake->store, msg->raw_sha256, error);
+  if (existing != 0)
+    {
+      gu_store_rollback (intake->store);
+      result->outcome = g_strdup ("duplicate");
+      return existing > 0;
+    }
+  gboolean reused = gu_store_message_id_known (intake->store, msg->message_id);
+  const char *outcome = choose_outcome (msg);
+  gint64 row = gu_store_insert_message (intake->store, msg, receipt, outcome, msg->parse_error,
+                                        content_key, error);
+  if (row < 0 || !gu_store_insert_documents (intake->store, row, msg, error)
+      || !gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error)
+      || !gu_store_commit (intake->store, error))
+    {
+      gu_store_rollback (intake->store);
+      return FALSE;
+    }
+  result->outcome = g_strdup (outcome);
+  result->message_row = row;
+  return TRUE;
+}
+
+static gboolean
+is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *content_key,
+                      gboolean *duplicate, GError **error)
+{
+  *duplicate = FALSE;
+  if (msg->parse_error != NULL || msg->message_id_derived)
+    return TRUE;
+  gint64 found = gu_store_find_message_by_content (intake->store, msg->message_id, msg->from_addr,
+                                                   content_key, error);
+  *duplicate = found > 0;
+  return found >= 0;
+}
+
+gboolean
+gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIntakeResult *result,
+                   GError **error)
+{
+  memset (result, 0, sizeof *result);
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  char raw_sha[65];
+  gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
+  gint64 existing = gu_store_find_message_by_raw (intake->store, raw_sha, error);
+  if (existing != 0)
+    {
+      result->outcome = g_strdup ("duplicate");
+      return existing > 0;
+    }
+  char stored_sha[65];
+  if (!gu_store_put_blob (intake->store, raw, raw_sha, stored_sha, error))
+    return FALSE;
+  g_autoptr (GuMessage) msg = parse_stage (intake, raw, raw_sha);
+  char content_key[65];
+  gu_dedupe_content_key (data != NULL ? data : "", len, content_key);
+  gboolean duplicate;
+  if (!is_content_duplicate (intake, msg, content_key, &duplicate, error))
+    return FALSE;
+  if (duplicate)
+    {
+      result->outcome = g_strdup ("duplicate");
+      return TRUE;
+    }
+  if (!store_document_blobs (intake, msg, error))
+    return FALSE;
+  return store_message (intake, msg, receipt, content_key, result, error);
+}

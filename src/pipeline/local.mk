@@ -1,0 +1,7 @@
+# src/pipeline: runs one message through the stages, the same code path
+# for `ingest`, `replay` and the daemon.
+noinst_LIBRARIES += src/pipeline/libgu_pipeline.a
+GU_STAGE_LIBS += src/pipeline/libgu_pipeline.a
+src_pipeline_libgu_pipeline_a_SOURCES = \
+	src/pipeline/intake.c src/pipeline/intake.h \
+	src/pipeline/dedupe.c src/pipeline/dedupe.h

@@ -1,0 +1,20 @@
+# src/store: SQLite only. Schema files are compiled into the binary as a
+# GResource so an installed guichet never depends on finding them.
+noinst_LIBRARIES += src/store/libgu_store.a
+GU_STAGE_LIBS += src/store/libgu_store.a
+GU_SCHEMA_FILES = \
+	schemas/001-initial.sql
+src_store_libgu_store_a_SOURCES = \
+	src/store/store.c src/store/store.h \
+	src/store/blobs.c src/store/blobs.h \
+	src/store/migrate.c src/store/migrate.h \
+	src/store/messages.c src/store/store-private.h
+nodist_src_store_libgu_store_a_SOURCES = src/store/schemas-resource.c
+src_store_libgu_store_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+BUILT_SOURCES += src/store/schemas-resource.c
+CLEANFILES += src/store/schemas-resource.c
+EXTRA_DIST += src/store/schemas.gresource.xml $(GU_SCHEMA_FILES)
+src/store/schemas-resource.c: $(srcdir)/src/store/schemas.gresource.xml $(GU_SCHEMA_FILES:%=$(srcdir)/%)
+	$(AM_V_GEN)$(MKDIR_P) src/store && \
+	$(GLIB_COMPILE_RESOURCES) --target=$@ --sourcedir=$(srcdir) \
+		--generate-source --c-name gu_schemas $(srcdir)/src/store/schemas.gresource.xml

@@ -1,0 +1,329 @@
+/* Messages, documents, pieces and events. */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/store-private.h"
+#include "util/error.h"
+
+static void
+bind_text (sqlite3_stmt *stmt, int i, const char *s)
+{
+  if (s != NULL)
+    sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+/* Steps a statement that returns at most one integer. Returns the value,
+ * 0 when no row, -1 on error. */
+static gint64
+step_single_id (GuStore *store, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  gint64 id = 0;
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      gu_store_fail (store, rc, "query", error);
+      id = -1;
+    }
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static gboolean
+step_done (GuStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, what, error);
+}
+
+gint64
+gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE raw_sha256 = ?", error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, raw_sha256);
+  return step_single_id (store, stmt, error);
+}
+
+gint64
+gu_store_find_message_by_content (GuStore *store, const char *message_id, const char *sender,
+                                  const char *content_key, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT id FROM messages WHERE message_id = ? AND sender IS ? AND content_key = ? LIMIT 1", error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, message_id);
+  bind_text (stmt, 2, sender);
+  bind_text (stmt, 3, content_key);
+  return step_single_id (store, stmt, error);
+}
+
+gboolean
+gu_store_message_id_known (GuStore *store, const char *message_id)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE message_id = ? LIMIT 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, message_id);
+  return step_single_id (store, stmt, NULL) > 0;
+}
+
+static char *
+join_references (const GuMessage *msg)
+{
+  if (msg->references->len == 0)
+    return NULL;
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < msg->references->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      g_string_append (s, g_ptr_array_index (msg->references, i));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+bind_receipt (sqlite3_stmt *stmt, const GuReceipt *receipt)
+{
+  g_autofree char *received = gu_store_time_text (receipt->received_at);
+  bind_text (stmt, 13, receipt->mailbox);
+  if (receipt->mailbox != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 14, receipt->uidvalidity);
+      sqlite3_bind_int64 (stmt, 15, receipt->uid);
+    }
+  bind_text (stmt, 16, received);
+}
+
+gint64
+gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *receipt,
+                         const char *outcome, const char *error_text, const char *content_key,
+                         GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO messages (raw_sha256, raw_size, message_id, message_id_derived, sender,"
+      " sender_name, reply_to, subject, in_reply_to, refs, date_header, body_text,"
+      " mailbox, uidvalidity, uid, received_at, role, automatic_reason, is_bounce,"
+      " bounced_message_id, outcome, error, content_key, stored_at)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+      error);
+  if (stmt == NULL)
+    return -1;
+  g_autofree char *refs = join_references (msg);
+  g_autofree char *date = msg->date != NULL ? g_date_time_format_iso8601 (msg->date) : NULL;
+  bind_text (stmt, 1, msg->raw_sha256);
+  sqlite3_bind_int64 (stmt, 2, (gint64) msg->raw_size);
+  bind_text (stmt, 3, msg->message_id);
+  sqlite3_bind_int (stmt, 4, msg->message_id_derived);
+  bind_text (stmt, 5, msg->from_addr);
+  bind_text (stmt, 6, msg->from_name);
+  bind_text (stmt, 7, msg->reply_to);
+  bind_text (stmt, 8, msg->subject);
+  bind_text (stmt, 9, msg->in_reply_to);
+  bind_text (stmt, 10, refs);
+  bind_text (stmt, 11, date);
+  bind_text (stmt, 12, msg->body_text);
+  bind_receipt (stmt, receipt);
+  bind_text (stmt, 17, gu_role_to_string (msg->role));
+  bind_text (stmt, 18, msg->automatic_reason);
+  sqlite3_bind_int (stmt, 19, msg->is_bounce);
+  bind_text (stmt, 20, msg->bounced_message_id);
+  bind_text (stmt, 21, outcome);
+  bind_text (stmt, 22, error_text);
+  bind_text (stmt, 23, content_key);
+  if (!step_done (store, stmt, "insert message", error))
+    return -1;
+  return sqlite3_last_insert_rowid (store->db);
+}
+
+static gint64
+insert_document (GuStore *store, gint64 message_row, const GuDocument *doc, int position,
+                 gint64 parent_id, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO documents (message_row, parent_id, position, depth, filename, archive_path,"
+      " declared_type, sniffed_type, size, sha256, flags, unreadable_reason)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, message_row);
+  if (parent_id > 0)
+    sqlite3_bind_int64 (stmt, 2, parent_id);
+  sqlite3_bind_int (stmt, 3, position);
+  sqlite3_bind_int (stmt, 4, doc->depth);
+  bind_text (stmt, 5, doc->filename);
+  bind_text (stmt, 6, doc->archive_path);
+  bind_text (stmt, 7, doc->declared_type);
+  bind_text (stmt, 8, doc->sniffed_type);
+  sqlite3_bind_int64 (stmt, 9, doc->content != NULL ? (gint64) g_bytes_get_size (doc->content) : 0);
+  bind_text (stmt, 10, doc->sha256);
+  sqlite3_bind_int (stmt, 11, (int) doc->flags);
+  bind_text (stmt, 12, doc->unreadable_reason);
+  if (!step_done (store, stmt, "insert document", error))
+    return -1;
+  return sqlite3_last_insert_rowid (store->db);
+}
+
+static gboolean
+insert_pieces (GuStore *store, gint64 document_id, const GuDocument *doc, GError **error)
+{
+  for (guint i = 0; i < doc->pieces->len; i++)
+    {
+      const GuPieceMatch *m = g_ptr_array_index (doc->pieces, i);
+      sqlite3_stmt *stmt = gu_store_stmt (store,
+          "INSERT OR REPLACE INTO pieces (document_id, piece_key, evidence) VALUES (?,?,?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, document_id);
+      bind_text (stmt, 2, m->key);
+      bind_text (stmt, 3, m->evidence);
+      if (!step_done (store, stmt, "insert piece", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gu_store_insert_documents (GuStore *store, gint64 message_row, const GuMessage *msg, GError **error)
+{
+  /* Parents always precede their entries, so their row ids are known. */
+  g_autofree gint64 *ids = g_new0 (gint64, msg->documents->len + 1);
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      const GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      gint64 parent = (doc->parent >= 0 && (guint) doc->parent < i) ? ids[doc->parent] : 0;
+      ids[i] = insert_document (store, message_row, doc, (int) i, parent, error);
+      if (ids[i] < 0 || !insert_pieces (store, ids[i], doc, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gu_store_add_event (GuStore *store, gint64 message_row, gint64 dossier_id, const char *kind,
+                    const char *detail, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO events (at, message_row, dossier_id, kind, detail)"
+      " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (message_row > 0)
+    sqlite3_bind_int64 (stmt, 1, message_row);
+  if (dossier_id > 0)
+    sqlite3_bind_int64 (stmt, 2, dossier_id);
+  bind_text (stmt, 3, kind);
+  bind_text (stmt, 4, detail);
+  return step_done (store, stmt, "insert event", error);
+}
+
+void
+gu_stored_raw_free (GuStoredRaw *raw)
+{
+  if (raw == NULL)
+    return;
+  g_free (raw->raw_sha256);
+  g_free (raw->received_at);
+  g_free (raw->mailbox);
+  g_free (raw);
+}
+
+GPtrArray *
+gu_store_list_raw_messages (GuStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT raw_sha256, received_at, mailbox, uidvalidity, uid FROM messages"
+      " ORDER BY received_at, id", error);
+  if (stmt == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_stored_raw_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GuStoredRaw *raw = g_new0 (GuStoredRaw, 1);
+      raw->raw_sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      raw->received_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      raw->mailbox = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      raw->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 3);
+      raw->uid = (guint32) sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (out, raw);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (out);
+      gu_store_fail (store, rc, "list messages", error);
+      return NULL;
+    }
+  return out;
+}
+
+GPtrArray *
+gu_store_message_part_names (GuStore *store, gint64 message_row, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT coalesce(filename, '<no-name:' || coalesce(declared_type, '?') || '>') FROM documents"
+      " WHERE message_row = ? AND archive_path IS NULL ORDER BY position", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_row);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (out);
+      gu_store_fail (store, rc, "list documents", error);
+      return NULL;
+    }
+  return out;
+}
+
+static gboolean
+count_rows (GuStore *store, const char *sql, guint64 *out, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  gint64 n = step_single_id (store, stmt, error);
+  *out = n > 0 ? (guint64) n : 0;
+  return n >= 0;
+}
+
+gboolean
+gu_store_verify (GuStore *store, GPtrArray *problems, GuStoreCounts *counts, GError **error)
+{
+  memset (counts, 0, sizeof *counts);
+  if (!count_rows (store, "SELECT count(*) FROM messages", &counts->messages, error)
+      || !count_rows (store, "SELECT count(*) FROM documents", &counts->documents, error))
+    return FALSE;
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT raw_sha256 FROM messages UNION SELECT sha256 FROM documents"
+      " UNION SELECT text_sha256 FROM documents WHERE text_sha256 IS NOT NULL"
+      " UNION SELECT raw_sha256 FROM outbox WHERE raw_sha256 IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (GError) bad = NULL;
+      counts->blobs_checked++;
+      if (!gu_blobs_verify (store->blobs, (const char *) sqlite3_column_text (stmt, 0), &bad))
+        {
+          counts->blobs_bad++;
+          g_ptr_array_add (problems, g_strdup (bad->message));
+        }
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "verify", error);
+}

@@ -1,0 +1,24 @@
+/* Shared by the files of src/store only. */
+#ifndef GU_STORE_PRIVATE_H
+#define GU_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "store/blobs.h"
+#include "store/store.h"
+
+struct GuStore {
+  sqlite3 *db;
+  GuBlobs *blobs;
+  GHashTable *stmts; /* SQL literal -> prepared statement, finalized on close */
+};
+
+/* Sets error from an SQLite result code (TEMPFAIL for busy, full, I/O);
+ * returns FALSE for use in return statements. */
+gboolean gu_store_fail (GuStore *store, int rc, const char *what, GError **error);
+
+/* Returns the cached prepared statement for sql (a string literal), reset
+ * and unbound; owned by the store. NULL with error set on failure. */
+sqlite3_stmt *gu_store_stmt (GuStore *store, const char *sql, GError **error);
+
+#endif

@@ -1,0 +1,26 @@
+/* src/unpack: archives -> documents, with limits. The only place that
+ * uses libarchive to read archives. Entry names are labels, never paths. */
+#ifndef GU_UNPACK_UNPACK_H
+#define GU_UNPACK_UNPACK_H
+
+#include <glib.h>
+
+#include "core/conf.h"
+#include "core/types.h"
+
+/* TRUE when doc looks like an archive we open (zip, 7z, tar, tar.gz,
+ * tar.bz2, tar.xz, rar), by sniffed type, declared type or extension. */
+gboolean gu_unpack_is_archive (const GuDocument *doc);
+
+/* Expands every archive among msg->documents, recursively up to
+ * limits->archive_max_depth: each regular-file entry becomes a new
+ * document appended to msg->documents with parent set to its archive's
+ * index, depth one more, archive_path set to the entry's path inside the
+ * archive (a label), filename to its last component, and sniffed_type set.
+ * The archive itself gets GU_DOC_ARCHIVE. An archive that is encrypted,
+ * corrupt or over a limit is flagged GU_DOC_UNREADABLE (or its cut entries
+ * GU_DOC_TRUNCATED) with a reason; entries read before a limit was hit
+ * are kept. Symlinks, devices and directories are skipped. */
+void gu_unpack_message (GuMessage *msg, const GuLimits *limits);
+
+#endif

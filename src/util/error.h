@@ -1,0 +1,34 @@
+/* The one error idiom of guichet: functions that can fail take a
+ * GError **error last and return FALSE/NULL/-1 on failure, setting it in
+ * GU_ERROR. The caller logs or propagates; nobody both logs and returns. */
+#ifndef GU_UTIL_ERROR_H
+#define GU_UTIL_ERROR_H
+
+#include <glib.h>
+
+#define GU_ERROR (gu_error_quark ())
+GQuark gu_error_quark (void);
+
+typedef enum {
+  GU_ERROR_FAILED,      /* a handled, permanent error: exit 1 */
+  GU_ERROR_USAGE,       /* bad command line: exit 2 */
+  GU_ERROR_CONFIG,      /* config or call file problem: exit 1 */
+  GU_ERROR_NOT_FOUND,   /* a reference, file or row that does not exist */
+  GU_ERROR_TEMPFAIL,    /* try again later (locked, disk full): exit 75 */
+  GU_ERROR_CORRUPT,     /* stored data does not match its hash */
+  GU_ERROR_LIMIT,       /* an input exceeds a configured limit */
+  GU_ERROR_UNREADABLE,  /* input that cannot be decoded (encrypted, corrupt) */
+} GuErrorCode;
+
+/* Exit statuses of the CLI (DESIGN.md, "CLI"). */
+enum {
+  GU_EXIT_OK = 0,
+  GU_EXIT_ERROR = 1,
+  GU_EXIT_USAGE = 2,
+  GU_EXIT_TEMPFAIL = 75,
+};
+
+/* Maps an error to the CLI exit status it deserves. */
+int gu_error_exit_status (const GError *error);
+
+#endif

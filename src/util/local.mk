@@ -1,0 +1,11 @@
+# src/util: generic helpers. Depends on GLib, GnuTLS (hashing) and libmagic.
+noinst_LIBRARIES += src/util/libgu_util.a
+GU_STAGE_LIBS += src/util/libgu_util.a
+src_util_libgu_util_a_SOURCES = \
+	src/util/error.c src/util/error.h \
+	src/util/fs.c src/util/fs.h \
+	src/util/hash.c src/util/hash.h \
+	src/util/log.c src/util/log.h \
+	src/util/sniff.c src/util/sniff.h \
+	src/util/text.c src/util/text.h
+src_util_libgu_util_a_CPPFLAGS = $(AM_CPPFLAGS) $(GNUTLS_CFLAGS) $(MAGIC_CFLAGS)

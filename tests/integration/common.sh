@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Sourced by the CLI integration tests: TAP helpers (from the rig's lib)
+# and a private guichet installation in a temporary folder.
+#   gu_setup            makes $GU_TMP with guichet.conf, exports GUICHET_CONFIG
+#   gu_conf_set K=V...  rewrites keys of the test's config (section.key=value)
+#   guichet ARGS...     runs the built binary
+#   gu_mail NAME        path of a message made by the test (in $GU_TMP/mail)
+
+: "${GU_TOP_SRCDIR:?run me through make check}"
+# shellcheck source=../rig/lib.sh
+. "$GU_TOP_SRCDIR/tests/rig/lib.sh"
+
+guichet() { "$GUICHET" "$@"; }
+
+gu_setup() {
+	GU_TMP=$(mktemp -d /tmp/guichet-cli.XXXXXX)
+	trap 'rm -rf "$GU_TMP"' EXIT
+	mkdir -p "$GU_TMP/mail"
+	cat >"$GU_TMP/guichet.conf" <<CONF
+[storage]
+database = state/guichet.db
+blobs = state/blobs
+[call]
+file = $GU_TOP_SRCDIR/schemas/fabrique-initiatives.call
+[imap]
+url = maildir:state/mail
+[smtp]
+url = smtp://127.0.0.1:2525
+from = Fabrique d'Initiatives <fabrique@example.org>
+[filters]
+enabled = false
+CONF
+	export GUICHET_CONFIG="$GU_TMP/guichet.conf"
+}
+
+# Prints the database's scalar answer to SQL (tests may look inside).
+gu_sql() { sqlite3 "$GU_TMP/state/guichet.db" "$1"; }

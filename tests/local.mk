@@ -1,0 +1,26 @@
+# Tests: TAP everywhere. GLib's gtest speaks TAP with --tap; shell tests
+# print TAP themselves and ignore their arguments.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_TESTS_ENVIRONMENT = \
+	export GU_TOP_SRCDIR='$(abs_top_srcdir)' GU_TOP_BUILDDIR='$(abs_top_builddir)' \
+	GU_SHARED_DIR="$${GU_SHARED_DIR:-$(abs_top_srcdir)/../shared}" \
+	GUICHET='$(abs_top_builddir)/src/guichet' \
+	G_DEBUG=gc-friendly MALLOC_CHECK_=2 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions='$(abs_top_srcdir)/tests/lsan.supp':print_suppressions=0 \
+	LC_ALL=C.UTF-8;
+
+# Support code shared by the C tests.
+check_LIBRARIES = tests/libgu_test.a
+tests_libgu_test_a_SOURCES = tests/testutil.c tests/testutil.h
+GU_TEST_LIBS = tests/libgu_test.a $(GU_ALL_LIBS)
+
+EXTRA_DIST += tests/lsan.supp tests/integration/common.sh tests/run-suite.sh
+
+include tests/unit/local.mk
+include tests/parse.mk
+include tests/unpack.mk
+include tests/filters.mk
+include tests/rig.mk
+include tests/integration/local.mk

@@ -1,0 +1,16 @@
+# Unit tests of the foundation: config, call, store, blobs.
+GU_UNIT_TESTS = \
+	tests/unit/test-config \
+	tests/unit/test-call \
+	tests/unit/test-store
+check_PROGRAMS += $(GU_UNIT_TESTS)
+TESTS += $(GU_UNIT_TESTS)
+tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_config_LDADD = $(GU_TEST_LIBS)
+tests_unit_test_call_SOURCES = tests/unit/test-call.c
+tests_unit_test_call_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_call_LDADD = $(GU_TEST_LIBS)
+tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_store_LDADD = $(GU_TEST_LIBS)

@@ -1,0 +1,260 @@
+/* The store: migrations under user_version, WAL, the blob store, and the
+ * message rows intake relies on for duplicates. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "store/blobs.h"
+#include "store/migrate.h"
+#include "store/store.h"
+#include "testutil.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+static sqlite3 *
+open_raw (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static gboolean
+table_exists (sqlite3 *db, const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  gboolean found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+static void
+test_fresh_and_twice (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "sub", "g.db", NULL);
+  g_autofree char *blobs = g_build_filename (dir, "blobs", NULL);
+  gsize n;
+  const GuMigration *builtin = gu_migrations_builtin (&n);
+  g_assert_cmpuint (n, >=, 1);
+  g_autoptr (GError) error = NULL;
+  GuStore *a = gu_store_open (db, blobs, &error);
+  g_assert_no_error (error);
+  GuStore *b = gu_store_open (db, blobs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gu_store_schema_version (a), ==, builtin[n - 1].version);
+  g_assert_cmpint (gu_store_schema_version (b), ==, builtin[n - 1].version);
+  gu_store_close (b);
+  gu_store_close (a);
+  sqlite3 *raw = open_raw (db);
+  g_assert_true (table_exists (raw, "messages"));
+  g_assert_true (table_exists (raw, "outbox"));
+  g_assert_true (table_exists (raw, "rate_limits"));
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_prepare_v2 (raw, "PRAGMA journal_mode", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  gu_test_rmtree (dir);
+}
+
+static const GuMigration steps[] = {
+  { 1, "001-a.sql", "CREATE TABLE a (x INTEGER);" },
+  { 2, "002-b.sql", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (42);" },
+  { 3, "003-broken.sql", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL;" },
+};
+
+/* A database at an older version is brought up step by step; a broken
+ * step leaves it at the last good version, with nothing half-applied. */
+static void
+test_migrate_from_older (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "m.db", NULL);
+  sqlite3 *db = open_raw (path);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gu_migrate (db, steps, 1, &error));
+  g_assert_cmpint (gu_migrate_version (db), ==, 1);
+  g_assert_true (gu_migrate (db, steps, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gu_migrate_version (db), ==, 2);
+  g_assert_true (table_exists (db, "b"));
+  /* Running again changes nothing (the INSERT of step 2 is not repeated). */
+  g_assert_true (gu_migrate (db, steps, 2, &error));
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_prepare_v2 (db, "SELECT count(*) FROM a", -1, &stmt, NULL);
+  sqlite3_step (stmt);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  g_assert_false (gu_migrate (db, steps, 3, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (gu_migrate_version (db), ==, 2);
+  g_assert_false (table_exists (db, "c"));
+  sqlite3_close (db);
+  gu_test_rmtree (dir);
+}
+
+static void
+test_newer_refused (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "n.db", NULL);
+  sqlite3 *db = open_raw (path);
+  sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+  sqlite3_close (db);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *blobs = g_build_filename (dir, "blobs", NULL);
+  GuStore *store = gu_store_open (path, blobs, &error);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, "newer than this guichet"));
+  gu_test_rmtree (dir);
+}
+
+static void
+test_blobs (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GuBlobs *blobs = gu_blobs_open (dir, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) data = g_bytes_new_static ("hello\n", 6);
+  char sha[65];
+  g_assert_true (gu_blobs_put (blobs, data, NULL, sha, &error));
+  g_assert_cmpstr (sha, ==, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+  g_autofree char *path = gu_blobs_path (blobs, sha);
+  g_autofree char *want = g_build_filename (dir, "sha256", "58", "91", sha, NULL);
+  g_assert_cmpstr (path, ==, want);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  /* Idempotent, and no temporary file left behind. */
+  g_assert_true (gu_blobs_put (blobs, data, NULL, sha, &error));
+  g_autofree char *folder = g_path_get_dirname (path);
+  GDir *d = g_dir_open (folder, 0, NULL);
+  int files = 0;
+  while (g_dir_read_name (d) != NULL)
+    files++;
+  g_dir_close (d);
+  g_assert_cmpint (files, ==, 1);
+  g_autoptr (GBytes) back = gu_blobs_get (blobs, sha, &error);
+  g_assert_true (g_bytes_equal (back, data));
+  g_assert_true (gu_blobs_verify (blobs, sha, &error));
+  /* Bit rot is found. */
+  g_chmod (path, 0644);
+  g_assert_true (g_file_set_contents (path, "hellO\n", -1, NULL));
+  g_assert_false (gu_blobs_verify (blobs, sha, &error));
+  g_assert_error (error, GU_ERROR, GU_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_null (gu_blobs_get (blobs, "../../etc/passwd", &error));
+  g_assert_error (error, GU_ERROR, GU_ERROR_NOT_FOUND);
+  gu_blobs_free (blobs);
+  gu_test_rmtree (dir);
+}
+
+static GuMessage *
+sample_message (const char *raw)
+{
+  GuMessage *msg = gu_message_new ();
+  char sha[65];
+  gu_sha256_hex (raw, strlen (raw), sha);
+  msg->raw_sha256 = g_strdup (sha);
+  msg->raw_size = strlen (raw);
+  msg->message_id = g_strdup ("abc@example.org");
+  msg->from_addr = g_strdup ("porteur@example.org");
+  GuDocument *archive = gu_document_new ();
+  g_autoptr (GBytes) zip = g_bytes_new_static ("PK...", 5);
+  gu_document_set_content (archive, zip);
+  archive->filename = g_strdup ("dossier.zip");
+  archive->flags = GU_DOC_ARCHIVE;
+  int parent = gu_message_add_document (msg, archive);
+  GuDocument *entry = gu_document_new ();
+  g_autoptr (GBytes) pdf = g_bytes_new_static ("%PDF-1.4", 8);
+  gu_document_set_content (entry, pdf);
+  entry->filename = g_strdup ("budget.pdf");
+  entry->archive_path = g_strdup ("dossier/budget.pdf");
+  entry->parent = parent;
+  entry->depth = 1;
+  gu_document_add_piece (entry, "budget_etude", "filename:\"budget\"");
+  gu_message_add_document (msg, entry);
+  return msg;
+}
+
+static void
+test_messages (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "g.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GuStore) store = gu_store_open (db, dir, &error);
+  g_assert_no_error (error);
+  g_autoptr (GuMessage) msg = sample_message ("From: a\n\nhello");
+  g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 ("2020-02-14T10:12:00+01:00", NULL);
+  GuReceipt receipt = { .received_at = when };
+  g_assert_true (gu_store_begin (store, &error));
+  gint64 row = gu_store_insert_message (store, msg, &receipt, "stored", NULL, "key1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (row, >, 0);
+  g_assert_true (gu_store_insert_documents (store, row, msg, &error));
+  g_assert_true (gu_store_add_event (store, row, 0, "received", NULL, &error));
+  g_assert_true (gu_store_commit (store, &error));
+  g_assert_cmpint (gu_store_find_message_by_raw (store, msg->raw_sha256, &error), ==, row);
+  g_assert_cmpint (gu_store_find_message_by_content (store, "abc@example.org", "porteur@example.org",
+                                                     "key1", &error), ==, row);
+  g_assert_cmpint (gu_store_find_message_by_content (store, "abc@example.org", "other@example.org",
+                                                     "key1", &error), ==, 0);
+  g_assert_true (gu_store_message_id_known (store, "abc@example.org"));
+  /* Only MIME-level documents are "parts"; the entry is inside the zip. */
+  g_autoptr (GPtrArray) names = gu_store_message_part_names (store, row, &error);
+  g_assert_cmpuint (names->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "dossier.zip");
+  g_autoptr (GPtrArray) raws = gu_store_list_raw_messages (store, &error);
+  g_assert_cmpuint (raws->len, ==, 1);
+  g_assert_cmpstr (((GuStoredRaw *) g_ptr_array_index (raws, 0))->received_at, ==, "2020-02-14T09:12:00Z");
+  /* The same raw bytes twice violate the unique key: never two rows. */
+  g_assert_true (gu_store_begin (store, &error));
+  g_assert_cmpint (gu_store_insert_message (store, msg, &receipt, "stored", NULL, "key1", &error), ==, -1);
+  g_assert_nonnull (error);
+  gu_store_rollback (store);
+  gu_test_rmtree (dir);
+}
+
+/* A writer that cannot get the lock within the busy timeout reports a
+ * temporary failure (ingest then exits 75 and the MTA retries). */
+static void
+test_locked_is_tempfail (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "g.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GuStore) store = gu_store_open (db, dir, &error);
+  gu_store_set_busy_timeout (store, 50);
+  sqlite3 *other = open_raw (db);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (gu_store_begin (store, &error));
+  g_assert_error (error, GU_ERROR, GU_ERROR_TEMPFAIL);
+  g_clear_error (&error);
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+  g_assert_true (gu_store_begin (store, &error));
+  gu_store_rollback (store);
+  gu_test_rmtree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/fresh-and-twice", test_fresh_and_twice);
+  g_test_add_func ("/store/migrate-from-older", test_migrate_from_older);
+  g_test_add_func ("/store/newer-refused", test_newer_refused);
+  g_test_add_func ("/store/blobs", test_blobs);
+  g_test_add_func ("/store/messages", test_messages);
+  g_test_add_func ("/store/locked", test_locked_is_tempfail);
+  return g_test_run ();
+}
