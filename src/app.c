@@ -32,6 +32,8 @@ gu_app_load (GuApp *app, gboolean want_store, GError **error)
         return FALSE;
       gu_store_set_busy_timeout (app->store, app->cfg->busy_timeout_seconds * 1000);
     }
+  if (want_store && app->classifier == NULL)
+    app->classifier = gu_classifier_new (app->call, app->cfg);
   return TRUE;
 }
 

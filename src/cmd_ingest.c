@@ -68,7 +68,8 @@ gu_cmd_ingest (GuApp *app, int argc, char **argv)
   g_autoptr (GDateTime) received = parse_received (received_text, app->call->tz, &error);
   if (received == NULL)
     return gu_app_fail (error);
-  GuIntake intake = { .store = app->store, .cfg = app->cfg, .call = app->call };
+  GuIntake intake = { .store = app->store, .cfg = app->cfg, .call = app->call,
+                      .classifier = app->classifier };
   if (argc < 2)
     return ingest_one (&intake, "-", received);
   int status = GU_EXIT_OK;

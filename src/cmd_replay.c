@@ -29,7 +29,8 @@ replay_into (GuApp *app, GPtrArray *raws, const char *new_path, GError **error)
   g_autoptr (GuStore) fresh = gu_store_open (new_path, app->cfg->blobs, error);
   if (fresh == NULL)
     return FALSE;
-  GuIntake intake = { .store = fresh, .cfg = app->cfg, .call = app->call };
+  GuIntake intake = { .store = fresh, .cfg = app->cfg, .call = app->call,
+                      .classifier = app->classifier };
   for (guint i = 0; i < raws->len; i++)
     {
       const GuStoredRaw *r = g_ptr_array_index (raws, i);

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "classify/classify.h"
 #include "core/call.h"
 #include "core/conf.h"
 #include "store/store.h"
@@ -14,6 +15,7 @@ typedef struct {
   GuConfig *cfg;      /* loaded by gu_app_load */
   GuCall *call;
   GuStore *store;
+  GuClassifier *classifier; /* made by gu_app_load along with the store */
 } GuApp;
 
 /* Loads the config and the call file, and opens the store when
@@ -29,6 +31,10 @@ int gu_app_fail (GError *error);
  * returns FALSE (the command then exits 2). */
 gboolean gu_app_parse_options (GOptionContext *ctx, int *argc, char ***argv);
 
+int gu_cmd_list (GuApp *app, int argc, char **argv);
+int gu_cmd_show (GuApp *app, int argc, char **argv);
+int gu_cmd_export (GuApp *app, int argc, char **argv);
+int gu_cmd_classify (GuApp *app, int argc, char **argv);
 int gu_cmd_ingest (GuApp *app, int argc, char **argv);
 int gu_cmd_replay (GuApp *app, int argc, char **argv);
 int gu_cmd_verify (GuApp *app, int argc, char **argv);

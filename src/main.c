@@ -22,13 +22,13 @@ static int not_implemented (GuApp *app, int argc, char **argv);
 static const Command commands[] = {
   { "run", not_implemented, "the daemon: fetch, process, send, digest (--once: one pass)" },
   { "ingest", gu_cmd_ingest, "process messages from files or stdin as if fetched" },
-  { "list", not_implemented, "list dossiers" },
-  { "show", not_implemented, "show one dossier" },
-  { "export", not_implemented, "all dossiers, one row each (CSV)" },
+  { "list", gu_cmd_list, "list dossiers" },
+  { "show", gu_cmd_show, "show one dossier" },
+  { "export", gu_cmd_export, "all dossiers, one row each (CSV)" },
   { "outbox", not_implemented, "replies: pending, sent, failed" },
   { "send", not_implemented, "try the outbox once now" },
   { "digest", not_implemented, "build (and send) the daily digest" },
-  { "classify", not_implemented, "override a document's piece classification" },
+  { "classify", gu_cmd_classify, "override a document's piece classification" },
   { "check-config", gu_cmd_check_config, "validate the config and the call file" },
   { "verify", gu_cmd_verify, "re-hash every stored blob against the database" },
   { "replay", gu_cmd_replay, "rebuild the database from the stored raw messages" },
@@ -65,6 +65,7 @@ find_command (const char *name)
 static void
 app_clear (GuApp *app)
 {
+  g_clear_pointer (&app->classifier, gu_classifier_free);
   g_clear_pointer (&app->store, gu_store_close);
   g_clear_pointer (&app->call, gu_call_free);
   g_clear_pointer (&app->cfg, gu_config_free);

@@ -24,3 +24,5 @@ include tests/unpack.mk
 include tests/filters.mk
 include tests/rig.mk
 include tests/integration/local.mk
+include tests/fuzz/local.mk
+include tests/tools/local.mk

@@ -1,29 +1,49 @@
 #!/bin/sh
 # The whole test suite from a clean checkout on a new Debian 12 machine:
 # installs the packages, builds with -Werror under AddressSanitizer and
-# UndefinedBehaviorSanitizer, runs `make check`, and prints one line
-# "N passed, N failed" summed over every test case of every test program.
+# UndefinedBehaviorSanitizer (gcc), runs `make check`, then builds the
+# libFuzzer target with clang and runs its short fuzzing test. Prints one
+# line "N passed, N failed, N skipped" summed over every test case.
 #   sh tests/run-suite.sh
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 LANG=C.UTF-8
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/build-aux/deps.sh"
 build="${GU_BUILD_DIR:-$top/_build}"
-mkdir -p "$build"
 cd "$top" && autoreconf -fi >/dev/null 2>&1
-cd "$build"
-"$top/configure" --enable-werror --enable-sanitizers >/dev/null
-make -j2 >/dev/null
+
+# run_check DIR CONFIGURE-ARGS -- MAKE-ARGS: configure, build, make check.
 status=0
-make -j2 check >check.out 2>&1 || status=$?
-grep -E '^(FAIL|ERROR|XPASS)' check.out || true
-log="$build/test-suite.log"
-count() { sed -n "s/^# $1: *//p" "$log" | head -n 1; }
-pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); xpass=$(count XPASS); skip=$(count SKIP)
-failed=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
+run_check() {
+  dir=$1; shift
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    args=""
+    while [ "$1" != "--" ]; do args="$args $1"; shift; done
+    shift
+    # shellcheck disable=SC2086
+    "$top/configure" $args >configure.out 2>&1 || { tail -n 20 configure.out; exit 1; }
+    make -j2 >build.out 2>&1 || { grep -E 'error|warning' build.out | head -n 40; exit 1; }
+    make -j2 check "$@" >check.out 2>&1
+  ) || status=1
+  grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" 2>/dev/null || true
+}
+run_check "$build" --enable-werror --enable-sanitizers --
+run_check "$build-fuzz" CC=clang --enable-werror --enable-sanitizers --enable-fuzzing -- \
+  TESTS=tests/fuzz/run-fuzz.sh
+
+# count WHAT LOG: a number from automake's test-suite.log summary, 0 if none.
+count() { n=$(sed -n "s/^# $1: *//p" "$2" 2>/dev/null | head -n 1); echo "${n:-0}"; }
+pass=0; failed=0; skip=0
+for log in "$build/test-suite.log" "$build-fuzz/test-suite.log"; do
+  pass=$((pass + $(count PASS "$log")))
+  failed=$((failed + $(count FAIL "$log") + $(count ERROR "$log") + $(count XPASS "$log")))
+  skip=$((skip + $(count SKIP "$log")))
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  tail -n 30 check.out
+  tail -n 30 "$build/check.out" "$build-fuzz/check.out" 2>/dev/null
   failed=1
 fi
-echo "${pass:-0} passed, $failed failed, ${skip:-0} skipped"
+echo "$pass passed, $failed failed, $skip skipped"
 [ "$failed" -eq 0 ]

@@ -31,6 +31,8 @@ piece_free (gpointer p)
   g_strfreev (piece->filename_patterns);
   g_strfreev (piece->content_phrases);
   g_strfreev (piece->exclude_phrases);
+  g_strfreev (piece->filename_patterns_text);
+  g_strfreev (piece->content_phrases_text);
   g_free (piece);
 }
 
@@ -55,14 +57,17 @@ gu_call_free (GuCall *call)
 }
 
 /* Reads a ';' list and folds every item the way documents are folded, so
- * that matching compares like with like. Empty items are reported. */
+ * that matching compares like with like. Empty items are reported. When
+ * as_written is non-NULL it receives the kept items unfolded, index for
+ * index. */
 static char **
 read_folded_list (GKeyFile *kf, const char *group, const char *key, const char *path,
-                  GPtrArray *problems)
+                  GPtrArray *problems, char ***as_written)
 {
   gsize n = 0;
   g_auto (GStrv) raw = g_key_file_get_string_list (kf, group, key, &n, NULL);
   GPtrArray *out = g_ptr_array_new ();
+  GPtrArray *kept = g_ptr_array_new ();
   for (gsize i = 0; i < n; i++)
     {
       char *folded = gu_text_fold (raw[i]);
@@ -73,8 +78,14 @@ read_folded_list (GKeyFile *kf, const char *group, const char *key, const char *
           continue;
         }
       g_ptr_array_add (out, folded);
+      g_ptr_array_add (kept, g_strstrip (g_strdup (raw[i])));
     }
   g_ptr_array_add (out, NULL);
+  g_ptr_array_add (kept, NULL);
+  if (as_written != NULL)
+    *as_written = (char **) g_ptr_array_free (kept, FALSE);
+  else
+    g_strfreev ((char **) g_ptr_array_free (kept, FALSE));
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
@@ -96,9 +107,11 @@ load_piece (GKeyFile *kf, const char *group, const char *path, GPtrArray *proble
       add_problem (problems, "%s: [%s] required: %s", path, group, error->message);
       g_clear_error (&error);
     }
-  piece->filename_patterns = read_folded_list (kf, group, "filename_patterns", path, problems);
-  piece->content_phrases = read_folded_list (kf, group, "content_phrases", path, problems);
-  piece->exclude_phrases = read_folded_list (kf, group, "exclude_phrases", path, problems);
+  piece->filename_patterns = read_folded_list (kf, group, "filename_patterns", path, problems,
+                                              &piece->filename_patterns_text);
+  piece->content_phrases = read_folded_list (kf, group, "content_phrases", path, problems,
+                                            &piece->content_phrases_text);
+  piece->exclude_phrases = read_folded_list (kf, group, "exclude_phrases", path, problems, NULL);
   if (piece->filename_patterns[0] == NULL && piece->content_phrases[0] == NULL)
     add_problem (problems, "%s: [%s]: no filename_patterns nor content_phrases", path, group);
   return piece;

@@ -12,7 +12,9 @@ typedef struct {
   gboolean required;
   char **filename_patterns;  /* folded words/phrases looked for in file names */
   char **content_phrases;    /* folded phrases looked for in extracted text */
-  char **exclude_phrases;    /* a match on one of these vetoes the piece */
+  char **exclude_phrases;    /* folded; a match in name or text vetoes the piece */
+  char **filename_patterns_text; /* the same lists as written in the call file, */
+  char **content_phrases_text;   /* index for index, for evidence a person reads */
 } GuPiece;
 
 typedef struct {

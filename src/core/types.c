@@ -134,3 +134,78 @@ gu_message_add_document (GuMessage *msg, GuDocument *doc)
   g_ptr_array_add (msg->documents, doc);
   return (int) msg->documents->len - 1;
 }
+
+static void
+dossier_document_free (gpointer p)
+{
+  GuDossierDocument *d = p;
+  g_free (d->filename);
+  g_free (d->archive_path);
+  g_free (d->sha256);
+  g_free (d->sniffed_type);
+  g_free (d->unreadable_reason);
+  g_ptr_array_unref (d->pieces);
+  g_free (d->source);
+  g_free (d->received_at);
+  g_free (d);
+}
+
+GuDossierDocument *
+gu_dossier_document_new (void)
+{
+  GuDossierDocument *d = g_new0 (GuDossierDocument, 1);
+  d->pieces = g_ptr_array_new_with_free_func (piece_match_free);
+  return d;
+}
+
+static void
+dossier_message_free (gpointer p)
+{
+  GuDossierMessage *m = p;
+  g_free (m->message_id);
+  g_free (m->received_at);
+  g_free (m->role);
+  g_free (m->outcome);
+  g_free (m->subject);
+  g_free (m);
+}
+
+static void
+dossier_event_free (gpointer p)
+{
+  GuDossierEvent *e = p;
+  g_free (e->at);
+  g_free (e->kind);
+  g_free (e->detail);
+  g_free (e);
+}
+
+GuDossier *
+gu_dossier_new (void)
+{
+  GuDossier *d = g_new0 (GuDossier, 1);
+  d->documents = g_ptr_array_new_with_free_func (dossier_document_free);
+  d->messages = g_ptr_array_new_with_free_func (dossier_message_free);
+  d->events = g_ptr_array_new_with_free_func (dossier_event_free);
+  return d;
+}
+
+void
+gu_dossier_free (GuDossier *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->reference);
+  g_free (d->status);
+  g_free (d->applicant);
+  g_free (d->applicant_name);
+  g_free (d->organisation);
+  g_free (d->legal_category);
+  g_free (d->flags);
+  g_free (d->first_received_at);
+  g_free (d->updated_at);
+  g_ptr_array_unref (d->documents);
+  g_ptr_array_unref (d->messages);
+  g_ptr_array_unref (d->events);
+  g_free (d);
+}

@@ -93,7 +93,61 @@ void gu_message_free (GuMessage *msg);
 /* Appends doc to msg->documents (which takes ownership) and returns its index. */
 int gu_message_add_document (GuMessage *msg, GuDocument *doc);
 
+/* A dossier as the store knows it: what views show and what the status
+ * is derived from. Times are ISO 8601 UTC strings as stored. */
+typedef struct {
+  gint64 id;
+  char *filename;
+  char *archive_path;
+  char *sha256;
+  gint64 size;
+  char *sniffed_type;
+  guint flags;             /* GuDocFlags; GU_DOC_LATE for a piece after the deadline */
+  char *unreadable_reason;
+  GPtrArray *pieces;       /* of GuPieceMatch* */
+  char *source;            /* "applicant" or "staff": the role of its message */
+  char *received_at;       /* its message's receipt time */
+} GuDossierDocument;
+
+typedef struct {
+  char *message_id;
+  char *received_at;
+  char *role;
+  char *outcome;
+  char *subject;
+} GuDossierMessage;
+
+typedef struct {
+  char *at;
+  char *kind;
+  char *detail;
+} GuDossierEvent;
+
+typedef struct {
+  gint64 id;
+  char *reference;
+  char *status;            /* early, late, complete, incomplete */
+  char *applicant;
+  char *applicant_name;
+  char *organisation;
+  char *legal_category;
+  char *flags;             /* space-separated words */
+  char *first_received_at;
+  char *updated_at;
+  GPtrArray *documents;    /* of GuDossierDocument* */
+  GPtrArray *messages;     /* of GuDossierMessage* */
+  GPtrArray *events;       /* of GuDossierEvent* */
+} GuDossier;
+
+/* Returns a new empty dossier with empty arrays; free with gu_dossier_free. */
+GuDossier *gu_dossier_new (void);
+void gu_dossier_free (GuDossier *dossier);
+/* Returns a new document (empty pieces array), owned by the caller until
+ * added to a dossier's documents. */
+GuDossierDocument *gu_dossier_document_new (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuMessage, gu_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuDossier, gu_dossier_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuDocument, gu_document_free)
 
 #endif

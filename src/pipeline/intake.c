@@ -4,6 +4,7 @@
 
 #include "parse/parse.h"
 #include "pipeline/dedupe.h"
+#include "pipeline/filing.h"
 #include "pipeline/intake.h"
 #include "unpack/unpack.h"
 #include "util/error.h"
@@ -77,6 +78,10 @@ parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256)
     {
       sniff_documents (msg);
       gu_unpack_message (msg, &intake->cfg->limits);
+      /* Filters are slow: they run before the transaction takes the
+       * database's write lock, never inside it. */
+      if (intake->classifier != NULL && msg->role != GU_ROLE_AUTOMATIC)
+        gu_classify_message (intake->classifier, msg);
     }
   return msg;
 }
@@ -106,7 +111,18 @@ choose_outcome (const GuMessage *msg)
     return "quarantined";
   if (msg->role == GU_ROLE_AUTOMATIC)
     return "automatic";
-  return "stored";
+  return "stored";  /* until filing says more */
+}
+
+/* Pieces that arrive after the deadline are kept and shown as late; they
+ * never complete a dossier (DESIGN.md). */
+static void
+flag_late_documents (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt)
+{
+  if (gu_call_window_position (intake->call, receipt->received_at) != GU_WINDOW_LATE)
+    return;
+  for (guint i = 0; i < msg->documents->len; i++)
+    ((GuDocument *) g_ptr_array_index (msg->documents, i))->flags |= GU_DOC_LATE;
 }
 
 static const char *
@@ -136,16 +152,21 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
     }
   gboolean reused = gu_store_message_id_known (intake->store, msg->message_id);
   const char *outcome = choose_outcome (msg);
+  flag_late_documents (intake, msg, receipt);
   gint64 row = gu_store_insert_message (intake->store, msg, receipt, outcome, msg->parse_error,
                                         content_key, error);
-  if (row < 0 || !gu_store_insert_documents (intake->store, row, msg, error)
-      || !gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error)
-      || !gu_store_commit (intake->store, error))
+  gboolean ok = row > 0 && gu_store_insert_documents (intake->store, row, msg, error)
+                && gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error);
+  if (ok && strcmp (outcome, "stored") == 0)
+    ok = gu_filing_file_message (intake, msg, receipt, row, result, error);
+  else if (ok)
+    result->outcome = g_strdup (outcome);
+  if (!ok || !gu_store_commit (intake->store, error))
     {
       gu_store_rollback (intake->store);
+      gu_intake_result_clear (result);
       return FALSE;
     }
-  result->outcome = g_strdup (outcome);
   result->message_row = row;
   return TRUE;
 }

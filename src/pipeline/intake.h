@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "classify/classify.h"
 #include "core/call.h"
 #include "core/conf.h"
 #include "store/store.h"
@@ -14,6 +15,7 @@ typedef struct {
   GuStore *store;
   const GuConfig *cfg;
   const GuCall *call;
+  GuClassifier *classifier;  /* NULL: documents are not classified */
 } GuIntake;
 
 typedef struct {

@@ -4,4 +4,5 @@ noinst_LIBRARIES += src/pipeline/libgu_pipeline.a
 GU_STAGE_LIBS += src/pipeline/libgu_pipeline.a
 src_pipeline_libgu_pipeline_a_SOURCES = \
 	src/pipeline/intake.c src/pipeline/intake.h \
-	src/pipeline/dedupe.c src/pipeline/dedupe.h
+	src/pipeline/dedupe.c src/pipeline/dedupe.h \
+	src/pipeline/filing.c src/pipeline/filing.h

@@ -85,6 +85,58 @@ GPtrArray *gu_store_list_raw_messages (GuStore *store, GError **error);
  * new array of strings. */
 GPtrArray *gu_store_message_part_names (GuStore *store, gint64 message_row, GError **error);
 
+/* ---- dossiers (src/store/dossiers.c) ---- */
+
+/* Looks up a dossier of call_id by reference. Returns its id (0 when none,
+ * -1 on error) and, when owner is non-NULL, its applicant (newly allocated). */
+gint64 gu_store_dossier_by_reference (GuStore *store, const char *call_id, const char *reference,
+                                      char **owner, GError **error);
+/* The dossier whose outbox holds a reply with one of these Message-IDs
+ * (without <>). Same returns as above. */
+gint64 gu_store_dossier_by_reply (GuStore *store, const char *call_id, const char *const *message_ids,
+                                  char **owner, GError **error);
+/* How many dossiers applicant has in call_id; *one receives the id when
+ * there is exactly one. Returns -1 on error. */
+gint64 gu_store_dossiers_of_applicant (GuStore *store, const char *call_id, const char *applicant,
+                                       gint64 *one, GError **error);
+
+/* Creates a dossier with the next sequence number of call_id (numbers are
+ * never reused, even after a deletion by hand). reference_of formats the
+ * reference from the number. Returns the id, or -1; *reference receives
+ * the reference (newly allocated). Must run inside a transaction. */
+gint64 gu_store_dossier_create (GuStore *store, const char *call_id,
+                                char *(*reference_of) (gint64 seq, gpointer data), gpointer data,
+                                const char *applicant, const char *applicant_name,
+                                const char *first_received_at, char **reference, GError **error);
+
+/* Sets the derived and declared fields of a dossier (NULL organisation or
+ * legal_category leave the stored value). */
+gboolean gu_store_dossier_update (GuStore *store, gint64 id, const char *status,
+                                  const char *organisation, const char *legal_category,
+                                  const char *flags, GError **error);
+
+/* Links a stored message to a dossier. */
+gboolean gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier_id,
+                                       const char *outcome, GError **error);
+
+/* Loads a dossier by id (reference NULL) or by reference, with its
+ * documents and their pieces; with its messages and events when full.
+ * Returns a new GuDossier, or NULL (GU_ERROR_NOT_FOUND when absent). */
+GuDossier *gu_store_dossier_load (GuStore *store, gint64 id, const char *reference, gboolean full,
+                                  GError **error);
+
+/* Every dossier of call_id (documents loaded, not messages), in
+ * reference order, optionally only those with status (NULL: all).
+ * Returns a new array of GuDossier*. */
+GPtrArray *gu_store_dossier_list (GuStore *store, const char *call_id, const char *status,
+                                  GError **error);
+
+/* Replaces the piece keys of the documents of dossier_id whose content
+ * has sha256 (evidence "admin"). Returns how many documents changed, -1
+ * on error. */
+gint64 gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
+                                    const char *const *keys, GError **error);
+
 typedef struct {
   guint64 messages;
   guint64 documents;

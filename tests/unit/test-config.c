@@ -119,8 +119,8 @@ static void
 test_check_clean (void)
 {
   g_autofree char *dir = gu_test_tmpdir ();
-  g_autofree char *call = write_call (dir);
-  g_autofree char *secret = gu_test_write (dir, "imap.secret", "s3cret\n", 0600);
+  g_free (write_call (dir));
+  g_free (gu_test_write (dir, "imap.secret", "s3cret\n", 0600));
   g_autofree char *text = g_strdup_printf ("[storage]\ndatabase = state/g.db\nblobs = state/blobs\n"
                                            "[call]\nfile = call/fi.call\n%s", good_tail);
   g_autofree char *path = gu_test_write (dir, "g.conf", text, 0644);
@@ -144,7 +144,7 @@ static void
 test_check_three_problems (void)
 {
   g_autofree char *dir = gu_test_tmpdir ();
-  g_autofree char *secret = gu_test_write (dir, "imap.secret", "s3cret\n", 0644);
+  g_free (gu_test_write (dir, "imap.secret", "s3cret\n", 0644));
   g_autofree char *text = g_strdup_printf ("[storage]\ndatabase = g.db\nblobs = blobs\nfavourite = 3\n"
                                            "[call]\nfile = missing.call\n%s", good_tail);
   g_autofree char *path = gu_test_write (dir, "g.conf", text, 0644);
@@ -162,7 +162,7 @@ static void
 test_check_bad_urls_and_addresses (void)
 {
   g_autofree char *dir = gu_test_tmpdir ();
-  g_autofree char *call = write_call (dir);
+  g_free (write_call (dir));
   g_autofree char *path = gu_test_write (dir, "g.conf",
       "[storage]\ndatabase = g.db\nblobs = b\n[call]\nfile = call/fi.call\n"
       "[imap]\nurl = http://imap.example.org/\nuser = u\n"
@@ -185,7 +185,7 @@ static void
 test_maildir_url (void)
 {
   g_autofree char *dir = gu_test_tmpdir ();
-  g_autofree char *call = write_call (dir);
+  g_free (write_call (dir));
   g_autofree char *path = gu_test_write (dir, "g.conf",
       "[storage]\ndatabase = g.db\nblobs = b\n[call]\nfile = call/fi.call\n"
       "[imap]\nurl = maildir:mail\n[smtp]\nurl = smtp://127.0.0.1:2525\nfrom = f@example.org\n"

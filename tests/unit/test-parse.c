@@ -252,6 +252,21 @@ test_named_forward (void)
 }
 
 static void
+test_tnef_flagged (void)
+{
+  g_autoptr (GuMessage) msg = parse (
+    "From: a@example.com\nSubject: x\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=B\n\n"
+    "--B\nContent-Type: text/plain\n\nhello\n"
+    "--B\nContent-Type: application/ms-tnef; name=winmail.dat\n"
+    "Content-Disposition: attachment; filename=winmail.dat\nContent-Transfer-Encoding: base64\n\n"
+    "eJ8+IgEAAQaQCAAEAAAAAAABAAEAAQeQBgAIAAAA5AQAAAAAAADoAAEIgAcAGAAAAElQTS5NaWNy\n--B--\n");
+  g_assert_cmpuint (msg->documents->len, ==, 1);
+  g_assert_cmpint (doc_at (msg, 0)->flags & GU_DOC_UNREADABLE, !=, 0);
+  g_assert_nonnull (strstr (doc_at (msg, 0)->unreadable_reason, "TNEF"));
+}
+
+static void
 test_encoded_forward (void)
 {
   /* message/rfc822 sent base64-encoded: GMime leaves it a plain part. */
@@ -646,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/forwarded", test_forwarded);
   g_test_add_func ("/parse/forward-only-body", test_forward_only_body);
   g_test_add_func ("/parse/named-forward", test_named_forward);
+  g_test_add_func ("/parse/tnef", test_tnef_flagged);
   g_test_add_func ("/parse/encoded-forward", test_encoded_forward);
   g_test_add_func ("/parse/inline-pdf", test_inline_pdf);
   g_test_add_func ("/parse/large-image", test_large_image_not_inline_image);

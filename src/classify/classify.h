@@ -1,0 +1,33 @@
+/* src/classify: which pieces of the call each document satisfies, from
+ * the call file's rules only, with the evidence a person can check. */
+#ifndef GU_CLASSIFY_CLASSIFY_H
+#define GU_CLASSIFY_CLASSIFY_H
+
+#include <glib.h>
+
+#include "core/call.h"
+#include "core/conf.h"
+#include "core/types.h"
+
+typedef struct GuClassifier GuClassifier;
+
+/* Returns a classifier for call using the [filters] settings of cfg (the
+ * filter map is read from cfg->filters_dir/filters.map; a missing map
+ * disables extraction with one warning). Both must outlive it. Free with
+ * gu_classifier_free. */
+GuClassifier *gu_classifier_new (const GuCall *call, const GuConfig *cfg);
+void gu_classifier_free (GuClassifier *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuClassifier, gu_classifier_free)
+
+/* Extracts the text of every readable document of msg (setting doc->text)
+ * and fills doc->pieces. Archives, inline images and unreadable documents
+ * get no pieces. A filter that fails costs only that document's text:
+ * classification then falls back to the file name. */
+void gu_classify_message (GuClassifier *c, GuMessage *msg);
+
+/* The matching itself, on a name and a text already extracted: adds to
+ * doc->pieces every piece whose patterns or phrases match. Exposed for
+ * tests and for re-classification without re-extraction. */
+void gu_classify_document (const GuCall *call, GuDocument *doc);
+
+#endif

@@ -1,0 +1,538 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "classify/extract.h"
+#include "util/error.h"
+
+/* ---- filters.map ---- */
+
+struct GuFilterMap {
+  GHashTable *rules; /* lower-case key -> filter path */
+};
+
+void
+gu_filter_map_free (GuFilterMap *map)
+{
+  if (map == NULL)
+    return;
+  g_hash_table_unref (map->rules);
+  g_free (map);
+}
+
+static gboolean
+valid_key (const char *key)
+{
+  if (key[0] == '.')
+    return key[1] != '\0' && strchr (key, '/') == NULL;
+  const char *slash = strchr (key, '/');
+  return slash != NULL && slash != key && slash[1] != '\0' && strchr (slash + 1, '/') == NULL;
+}
+
+/* A filter name is a plain file name of the map's folder (no "..": a map
+ * cannot point outside its folder by accident) or an absolute path. */
+static char *
+resolve_filter (const char *dir, const char *name)
+{
+  if (g_path_is_absolute (name))
+    return g_strdup (name);
+  if (strchr (name, '/') != NULL || strcmp (name, "..") == 0 || strcmp (name, ".") == 0)
+    return NULL;
+  return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+parse_rule (GuFilterMap *map, const char *dir, char *line, GError **error)
+{
+  g_auto (GStrv) fields = g_strsplit_set (g_strstrip (line), " \t", -1);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  for (char **f = fields; *f != NULL; f++)
+    if (**f != '\0')
+      g_ptr_array_add (words, *f);
+  if (words->len != 2)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "expected \"KEY FILTER\", got %u words", words->len);
+      return FALSE;
+    }
+  g_autofree char *key = g_ascii_strdown (words->pdata[0], -1);
+  if (!valid_key (key))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "\"%s\" is neither a type nor an .extension", key);
+      return FALSE;
+    }
+  char *path = resolve_filter (dir, words->pdata[1]);
+  if (path == NULL)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "filter \"%s\" must be a plain name or an absolute path",
+                   (char *) words->pdata[1]);
+      return FALSE;
+    }
+  if (g_hash_table_contains (map->rules, key))
+    {
+      g_free (path);
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "\"%s\" is mapped twice", key);
+      return FALSE;
+    }
+  g_hash_table_insert (map->rules, g_steal_pointer (&key), path);
+  return TRUE;
+}
+
+GuFilterMap *
+gu_filter_map_load (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &local))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "filter map: %s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GuFilterMap) map = g_new0 (GuFilterMap, 1);
+  map->rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *start = lines[i] + strspn (lines[i], " \t\r");
+      if (*start == '\0' || *start == '#')
+        continue;
+      if (!parse_rule (map, dir, lines[i], &local))
+        {
+          g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "%s:%u: %s", path, i + 1, local->message);
+          g_error_free (local);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&map);
+}
+
+static const char *
+lookup_extension (const GuFilterMap *map, const char *filename)
+{
+  g_autofree char *base = g_path_get_basename (filename);
+  const char *dot = strrchr (base, '.');
+  if (dot == NULL || dot == base || dot[1] == '\0')
+    return NULL;
+  g_autofree char *key = g_ascii_strdown (dot, -1);
+  return g_hash_table_lookup (map->rules, key);
+}
+
+static const char *
+lookup_family (const GuFilterMap *map, const char *type)
+{
+  const char *slash = strchr (type, '/');
+  if (slash == NULL)
+    return NULL;
+  g_autofree char *family = g_ascii_strdown (type, slash - type);
+  g_autofree char *key = g_strconcat (family, "/*", NULL);
+  return g_hash_table_lookup (map->rules, key);
+}
+
+const char *
+gu_filter_map_lookup (const GuFilterMap *map, const char *sniffed_type, const char *filename)
+{
+  const char *found = NULL;
+  g_autofree char *type = NULL;
+  if (sniffed_type != NULL)
+    {
+      /* libmagic may append "; charset=..." when asked for more. */
+      type = g_ascii_strdown (sniffed_type, strcspn (sniffed_type, "; \t"));
+      found = g_hash_table_lookup (map->rules, type);
+    }
+  if (found == NULL && filename != NULL)
+    found = lookup_extension (map, filename);
+  if (found == NULL && type != NULL)
+    found = lookup_family (map, type);
+  return found;
+}
+
+/* ---- running a filter ---- */
+
+enum { ERR_KEEP = 2048, READ_CHUNK = 65536, POLL_TICK_MS = 50 };
+
+typedef struct {
+  /* prepared before fork: the child only makes system calls */
+  const char *path;
+  char *const *argv;
+  char *const *envp;
+  int in_fd, out_fd, err_fd;
+  struct rlimit cpu, mem;
+} ChildSpec;
+
+typedef struct {
+  pid_t pid;
+  int out_fd, err_fd;
+  gint64 deadline;
+  gsize max_out;
+  GByteArray *out;
+  GString *err;
+  gboolean exited, reaped, timed_out, truncated;
+  int status;
+} Run;
+
+static void
+set_error_errno (GError **error, const char *what)
+{
+  int err = errno;
+  g_set_error (error, GU_ERROR, GU_ERROR_TEMPFAIL, "filter: %s: %s", what, g_strerror (err));
+}
+
+/* Moves fd above 2, so that dup2 onto 0..2 in the child never meets
+ * itself (a daemon started with stdin closed gets fd 0 from pipe()). */
+static int
+high_fd (int fd)
+{
+  if (fd < 0 || fd > 2)
+    return fd;
+  int moved = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  close (fd);
+  return moved;
+}
+
+static gboolean
+write_all (int fd, const guint8 *data, gsize len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* stdin is a memory file rather than a pipe: nothing to feed while
+ * reading, and filters can seek it (pdftotext, antiword need to). */
+static int
+input_fd (GBytes *data, GError **error)
+{
+  int fd = memfd_create ("guichet-filter-input", MFD_CLOEXEC);
+  if (fd < 0)
+    {
+      g_autofree char *name = NULL;
+      fd = g_file_open_tmp ("guichet-filter-XXXXXX", &name, NULL);
+      if (fd >= 0)
+        {
+          g_unlink (name);
+          fcntl (fd, F_SETFD, FD_CLOEXEC);
+        }
+    }
+  gsize len = 0;
+  const guint8 *bytes = data != NULL ? g_bytes_get_data (data, &len) : NULL;
+  if (fd < 0 || !write_all (fd, bytes, len) || lseek (fd, 0, SEEK_SET) != 0)
+    {
+      set_error_errno (error, "cannot store the input");
+      if (fd >= 0)
+        close (fd);
+      return -1;
+    }
+  return high_fd (fd);
+}
+
+static void
+child_reset_signals (void)
+{
+  struct sigaction dfl;
+  memset (&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &dfl, NULL);  /* glibc's reserved ones fail: fine */
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static void
+child_close_from_3 (void)
+{
+  if (close_range (3, ~0U, 0) == 0)
+    return;
+  struct rlimit nofile;
+  int top = getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY
+    ? (int) MIN (nofile.rlim_cur, 65536) : 65536;
+  for (int fd = 3; fd < top; fd++)
+    close (fd);
+}
+
+/* Between fork and exec: async-signal-safe calls only (the daemon has
+ * threads; malloc or GLib here could deadlock). */
+static G_GNUC_NORETURN void
+child_exec (const ChildSpec *spec)
+{
+  static const struct rlimit no_core = { 0, 0 };
+  if (setsid () < 0
+      || dup2 (spec->in_fd, 0) < 0 || dup2 (spec->out_fd, 1) < 0 || dup2 (spec->err_fd, 2) < 0)
+    _exit (126);
+  child_close_from_3 ();
+  child_reset_signals ();
+  if (setrlimit (RLIMIT_CPU, &spec->cpu) != 0 || setrlimit (RLIMIT_AS, &spec->mem) != 0
+      || setrlimit (RLIMIT_FSIZE, &spec->mem) != 0 || setrlimit (RLIMIT_CORE, &no_core) != 0)
+    _exit (126);
+  umask (077);
+  if (chdir ("/") != 0)
+    _exit (126);
+  execve (spec->path, spec->argv, spec->envp);
+  _exit (127);
+}
+
+static void
+limits_resolve (const GuFilterLimits *in, GuFilterLimits *out)
+{
+  *out = in != NULL ? *in : (GuFilterLimits) GU_FILTER_LIMITS_INIT;
+  if (out->timeout_seconds <= 0)
+    out->timeout_seconds = 20;
+  if (out->cpu_seconds <= 0)
+    out->cpu_seconds = out->timeout_seconds;
+  if (out->memory_mb <= 0)
+    out->memory_mb = 512;
+  if (out->max_output_bytes == 0)
+    out->max_output_bytes = 16 << 20;
+}
+
+static gboolean
+spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, GError **error)
+{
+  char *argv[] = { (char *) path, NULL };
+  char *envp[] = { (char *) "PATH=/usr/bin:/bin", (char *) "LC_ALL=C.UTF-8", NULL };
+  int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+  int in_fd = input_fd (data, error);
+  if (in_fd < 0)
+    return FALSE;
+  if (pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (err_pipe, O_CLOEXEC) != 0)
+    {
+      set_error_errno (error, "pipe");
+      close (in_fd);
+      for (int i = 0; i < 2; i++)
+        if (out_pipe[i] >= 0)
+          close (out_pipe[i]);
+      return FALSE;
+    }
+  rlim_t mem = (rlim_t) lim->memory_mb << 20;
+  ChildSpec spec = {
+    .path = path, .argv = argv, .envp = envp,
+    .in_fd = in_fd, .out_fd = high_fd (out_pipe[1]), .err_fd = high_fd (err_pipe[1]),
+    .cpu = { (rlim_t) lim->cpu_seconds, (rlim_t) lim->cpu_seconds + 1 },
+    .mem = { mem, mem },
+  };
+  run->pid = fork ();
+  if (run->pid == 0)
+    child_exec (&spec);
+  int fork_errno = errno;
+  close (spec.in_fd);
+  close (spec.out_fd);
+  close (spec.err_fd);
+  if (run->pid < 0)
+    {
+      close (out_pipe[0]);
+      close (err_pipe[0]);
+      errno = fork_errno;
+      set_error_errno (error, "fork");
+      return FALSE;
+    }
+  run->out_fd = out_pipe[0];
+  run->err_fd = err_pipe[0];
+  return TRUE;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
+static void
+kill_group (Run *run)
+{
+  /* Only while the child is unreaped: its pid, hence the group id, cannot
+   * have been reused by an unrelated process. */
+  if (!run->reaped)
+    kill (-run->pid, SIGKILL);
+}
+
+static void
+reap (Run *run)
+{
+  while (!run->reaped)
+    {
+      if (waitpid (run->pid, &run->status, 0) == run->pid)
+        run->reaped = run->exited = TRUE;
+      else if (errno != EINTR)
+        {
+          run->status = W_EXITCODE (127, 0);
+          run->reaped = run->exited = TRUE;
+        }
+    }
+}
+
+/* Notices the child's exit without reaping it (WNOWAIT), kills what is
+ * left of its group (a grandchild holding stdout), then reaps. */
+static void
+check_exit (Run *run)
+{
+  siginfo_t info;
+  memset (&info, 0, sizeof info);
+  if (waitid (P_PID, (id_t) run->pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != run->pid)
+    return;
+  run->exited = TRUE;
+  kill_group (run);
+  reap (run);
+}
+
+static void
+read_out (Run *run)
+{
+  guint8 buf[READ_CHUNK];
+  ssize_t n = read (run->out_fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return;
+  if (n <= 0)
+    {
+      close_fd (&run->out_fd);
+      return;
+    }
+  gsize room = run->max_out - run->out->len;
+  g_byte_array_append (run->out, buf, (guint) MIN ((gsize) n, room));
+  if ((gsize) n > room)
+    {
+      run->truncated = TRUE;
+      close_fd (&run->out_fd);
+      kill_group (run);
+    }
+}
+
+static void
+read_err (Run *run)
+{
+  char buf[4096];
+  ssize_t n = read (run->err_fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return;
+  if (n <= 0)
+    {
+      close_fd (&run->err_fd);
+      return;
+    }
+  if (run->err->len < ERR_KEEP)
+    g_string_append_len (run->err, buf, MIN ((gsize) n, ERR_KEEP - run->err->len));
+}
+
+/* Waits for stdout and stderr to close and the child to exit, or the
+ * deadline. A short poll tick notices an exit while an escaped process
+ * still holds the pipes. */
+static void
+collect (Run *run)
+{
+  while (run->out_fd >= 0 || run->err_fd >= 0 || !run->exited)
+    {
+      gint64 left_ms = (run->deadline - g_get_monotonic_time ()) / 1000;
+      if (left_ms <= 0)
+        {
+          run->timed_out = TRUE;
+          return;
+        }
+      if (!run->exited)
+        check_exit (run);
+      if (run->out_fd < 0 && run->err_fd < 0)
+        {
+          if (!run->exited)
+            g_usleep (POLL_TICK_MS * 1000);
+          continue;
+        }
+      struct pollfd fds[2] = { { run->out_fd, POLLIN, 0 }, { run->err_fd, POLLIN, 0 } };
+      int tick = run->exited ? (int) MIN (left_ms, G_MAXINT) : (int) MIN (left_ms, POLL_TICK_MS);
+      int n = poll (fds, 2, tick);
+      if (n <= 0)
+        continue;
+      if (fds[0].revents != 0)
+        read_out (run);
+      if (fds[1].revents != 0)
+        read_err (run);
+    }
+}
+
+static const char *
+first_line (GString *s)
+{
+  g_strstrip (s->str);
+  char *nl = strchr (s->str, '\n');
+  if (nl != NULL)
+    *nl = '\0';
+  return s->str;
+}
+
+static gboolean
+check_status (const Run *run, const char *path, const GuFilterLimits *lim, GError **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  if (run->timed_out)
+    g_set_error (error, GU_ERROR, GU_ERROR_LIMIT, "filter %s timed out after %d s", name, lim->timeout_seconds);
+  else if (run->truncated)
+    return TRUE;  /* killed by us at the output cap */
+  else if (WIFSIGNALED (run->status) && WTERMSIG (run->status) == SIGXCPU)
+    g_set_error (error, GU_ERROR, GU_ERROR_LIMIT, "filter %s exceeded %d s of CPU", name, lim->cpu_seconds);
+  else if (WIFSIGNALED (run->status))
+    g_set_error (error, GU_ERROR, GU_ERROR_UNREADABLE, "filter %s killed by signal %d (%s)", name,
+                 WTERMSIG (run->status), g_strsignal (WTERMSIG (run->status)));
+  else if (WEXITSTATUS (run->status) != 0)
+    g_set_error (error, GU_ERROR, GU_ERROR_UNREADABLE, "filter %s exited with status %d: %s", name,
+                 WEXITSTATUS (run->status), first_line (run->err));
+  else
+    return TRUE;
+  return FALSE;
+}
+
+char *
+gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limits,
+               gboolean *truncated, GError **error)
+{
+  GuFilterLimits lim;
+  limits_resolve (limits, &lim);
+  if (truncated != NULL)
+    *truncated = FALSE;
+  if (filter_path == NULL || access (filter_path, X_OK) != 0 || g_file_test (filter_path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "no executable filter %s",
+                   filter_path != NULL ? filter_path : "(none)");
+      return NULL;
+    }
+  Run run = { .out_fd = -1, .err_fd = -1, .max_out = lim.max_output_bytes };
+  run.deadline = g_get_monotonic_time () + (gint64) lim.timeout_seconds * G_USEC_PER_SEC;
+  if (!spawn (&run, filter_path, data, &lim, error))
+    return NULL;
+  run.out = g_byte_array_new ();
+  run.err = g_string_new (NULL);
+  collect (&run);
+  kill_group (&run);
+  reap (&run);
+  close_fd (&run.out_fd);
+  close_fd (&run.err_fd);
+  char *text = NULL;
+  if (check_status (&run, filter_path, &lim, error))
+    {
+      text = run.out->len > 0 ? g_utf8_make_valid ((const char *) run.out->data, run.out->len) : g_strdup ("");
+      if (truncated != NULL)
+        *truncated = run.truncated;
+    }
+  g_byte_array_unref (run.out);
+  g_string_free (run.err, TRUE);
+  return text;
+}

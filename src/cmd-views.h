@@ -1,0 +1,15 @@
+/* Shared by the view commands (cmd_views.c, cmd_show.c, cmd_export.c). */
+#ifndef GU_CMD_VIEWS_H
+#define GU_CMD_VIEWS_H
+
+#include "core/call.h"
+#include "core/types.h"
+
+/* Returns utc_text (the store's UTC time) as ISO 8601 in the call's time
+ * zone with its offset, newly allocated. */
+char *gu_view_local_time (const GuCall *call, const char *utc_text);
+
+/* Prints one dossier as the JSON object of DESIGN.md's `show --json`. */
+void gu_view_print_dossier_json (const GuCall *call, const GuDossier *d);
+
+#endif

@@ -1,0 +1,148 @@
+/* show: one dossier, as JSON (a contract) or as an admin reads it in a
+ * terminal: who, when, each piece with the documents and evidence behind
+ * it, what is missing, late or unreadable, and the history. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "cmd-views.h"
+#include "dossier/dossier.h"
+#include "util/error.h"
+
+static gboolean
+document_has_key (const GuDossierDocument *doc, const char *key, const char **evidence)
+{
+  for (guint k = 0; k < doc->pieces->len; k++)
+    {
+      const GuPieceMatch *m = g_ptr_array_index (doc->pieces, k);
+      if (strcmp (m->key, key) == 0)
+        {
+          *evidence = m->evidence;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+document_name (const GuDossierDocument *doc)
+{
+  if (doc->archive_path != NULL)
+    return doc->archive_path;
+  return doc->filename != NULL ? doc->filename : "(sans nom)";
+}
+
+static void
+print_piece (const GuCall *call, const GuDossier *d, const GuPiece *piece)
+{
+  gboolean on_time = FALSE;
+  for (guint i = 0; i < d->documents->len; i++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
+      const char *evidence;
+      if (document_has_key (doc, piece->key, &evidence) && !(doc->flags & GU_DOC_LATE))
+        on_time = TRUE;
+    }
+  printf ("  %s %s%s\n     %s\n", on_time ? "✓" : "✗", piece->key, piece->required ? "" : " (optional)",
+          piece->label);
+  for (guint i = 0; i < d->documents->len; i++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
+      const char *evidence;
+      if (document_has_key (doc, piece->key, &evidence))
+        printf ("       %s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)" : "", evidence);
+    }
+}
+
+static void
+print_documents (const GuCall *call, const GuDossier *d)
+{
+  printf ("\nDocuments\n");
+  for (guint i = 0; i < d->documents->len; i++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
+      if (doc->flags & GU_DOC_INLINE_IMAGE)
+        continue;
+      g_autofree char *received = gu_view_local_time (call, doc->received_at);
+      g_autofree char *size = g_format_size ((guint64) doc->size);
+      printf ("  %s  %s  %s  %.12s…%s%s%s\n", received, document_name (doc), size, doc->sha256,
+              doc->flags & GU_DOC_LATE ? "  LATE" : "",
+              doc->flags & GU_DOC_ARCHIVE ? "  (archive)" : "",
+              doc->pieces->len == 0 && !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_UNREADABLE)) ? "  unclassified" : "");
+      if (doc->unreadable_reason != NULL)
+        printf ("      could not be read: %s\n", doc->unreadable_reason);
+    }
+}
+
+static void
+print_history (const GuCall *call, const GuDossier *d)
+{
+  printf ("\nMessages\n");
+  for (guint i = 0; i < d->messages->len; i++)
+    {
+      const GuDossierMessage *m = g_ptr_array_index (d->messages, i);
+      g_autofree char *received = gu_view_local_time (call, m->received_at);
+      printf ("  %s  %-9s %-10s <%s>  %s\n", received, m->role, m->outcome, m->message_id,
+              m->subject != NULL ? m->subject : "");
+    }
+  printf ("\nEvents\n");
+  for (guint i = 0; i < d->events->len; i++)
+    {
+      const GuDossierEvent *e = g_ptr_array_index (d->events, i);
+      g_autofree char *at = gu_view_local_time (call, e->at);
+      printf ("  %s  %s%s%s\n", at, e->kind, e->detail ? ": " : "", e->detail ? e->detail : "");
+    }
+}
+
+static void
+print_dossier (const GuCall *call, const GuDossier *d)
+{
+  g_autofree char *received = gu_view_local_time (call, d->first_received_at);
+  g_autofree char *updated = gu_view_local_time (call, d->updated_at);
+  g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+  gu_dossier_status (call, d, missing);
+  printf ("%s  %s\n", d->reference, d->status);
+  printf ("Applicant:    %s%s%s%s\n", d->applicant_name ? d->applicant_name : "",
+          d->applicant_name ? " <" : "", d->applicant, d->applicant_name ? ">" : "");
+  printf ("Organisation: %s%s%s%s\n", d->organisation ? d->organisation : "(unknown)",
+          d->legal_category ? " (" : "", d->legal_category ? d->legal_category : "", d->legal_category ? ")" : "");
+  if (d->flags != NULL && *d->flags)
+    printf ("Flags:        %s\n", d->flags);
+  printf ("Received:     %s\nUpdated:      %s\n\nPieces (%u missing)\n", received, updated, missing->len);
+  for (guint i = 0; i < call->pieces->len; i++)
+    print_piece (call, d, g_ptr_array_index (call->pieces, i));
+  print_documents (call, d);
+  print_history (call, d);
+}
+
+int
+gu_cmd_show (GuApp *app, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("REF - show one dossier");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!gu_app_parse_options (ctx, &argc, &argv))
+    return GU_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "guichet: show takes one dossier reference (see --help)\n");
+      return GU_EXIT_USAGE;
+    }
+  GError *error = NULL;
+  if (!gu_app_load (app, TRUE, &error))
+    return gu_app_fail (error);
+  g_autoptr (GuDossier) d = gu_store_dossier_load (app->store, 0, argv[1], TRUE, &error);
+  if (d == NULL)
+    return gu_app_fail (error);
+  if (json)
+    gu_view_print_dossier_json (app->call, d);
+  else
+    print_dossier (app->call, d);
+  return GU_EXIT_OK;
+}

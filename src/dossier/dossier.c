@@ -1,0 +1,221 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "dossier/dossier.h"
+#include "util/text.h"
+
+char *
+gu_dossier_format_reference (const GuCall *call, gint64 seq)
+{
+  return g_strdup_printf ("%s-%d-%04" G_GINT64_FORMAT, call->reference_prefix, call->reference_year, seq);
+}
+
+char *
+gu_dossier_find_reference (const GuCall *call, const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autofree char *prefix = g_regex_escape_string (call->reference_prefix, -1);
+  g_autofree char *pattern = g_strdup_printf ("(?<![A-Za-z0-9])%s[-_ ]?%d[-_ ]?(\\d{1,6})(?!\\d)", prefix,
+                                              call->reference_year);
+  g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr (GMatchInfo) info = NULL;
+  if (re == NULL || !g_regex_match (re, text, 0, &info))
+    return NULL;
+  g_autofree char *digits = g_match_info_fetch (info, 1);
+  return gu_dossier_format_reference (call, g_ascii_strtoll (digits, NULL, 10));
+}
+
+gboolean
+gu_dossier_message_has_documents (const GuMessage *msg)
+{
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      const GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      if (!(doc->flags & GU_DOC_INLINE_IMAGE) && doc->parent < 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+owned_by (const GuMessage *msg, const char *owner)
+{
+  return msg->role == GU_ROLE_STAFF
+         || (owner != NULL && msg->from_addr != NULL && g_ascii_strcasecmp (owner, msg->from_addr) == 0);
+}
+
+GuMatch
+gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gboolean has_documents)
+{
+  GuMatch m = { .kind = GU_MATCH_NONE };
+  GString *note = g_string_new (NULL);
+  if (facts->by_reference > 0 && owned_by (msg, facts->reference_owner))
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_reference, "reference", NULL };
+  else if (facts->by_reference > 0)
+    g_string_append (note, "reference to a dossier of another applicant not followed");
+  if (m.kind == GU_MATCH_NONE && facts->by_thread > 0)
+    {
+      if (owned_by (msg, facts->thread_owner))
+        m = (GuMatch) { GU_MATCH_EXISTING, facts->by_thread, "thread", NULL };
+      else
+        g_string_append (note, note->len ? "; thread of another applicant not followed"
+                                         : "thread of another applicant not followed");
+    }
+  if (m.kind == GU_MATCH_NONE && facts->sender_dossiers == 1 && msg->role != GU_ROLE_STAFF)
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->sender_dossier, "sender", NULL };
+  /* Staff never create dossiers (DESIGN.md): unmatched, they are parked. */
+  if (m.kind == GU_MATCH_NONE && has_documents && msg->role == GU_ROLE_APPLICANT)
+    m = (GuMatch) { GU_MATCH_NEW, 0, "new", NULL };
+  m.note = g_string_free (note, note->len == 0);
+  return m;
+}
+
+const char *
+gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing)
+{
+  g_autoptr (GDateTime) first = g_date_time_new_from_iso8601 (dossier->first_received_at, NULL);
+  GuWindowPosition pos = first != NULL ? gu_call_window_position (call, first) : GU_WINDOW_ON_TIME;
+  gboolean complete = TRUE;
+  for (guint i = 0; i < call->pieces->len; i++)
+    {
+      const GuPiece *piece = g_ptr_array_index (call->pieces, i);
+      gboolean have = FALSE;
+      for (guint j = 0; j < dossier->documents->len && !have; j++)
+        {
+          const GuDossierDocument *doc = g_ptr_array_index (dossier->documents, j);
+          if (doc->flags & GU_DOC_LATE)
+            continue;
+          for (guint k = 0; k < doc->pieces->len && !have; k++)
+            have = strcmp (((GuPieceMatch *) g_ptr_array_index (doc->pieces, k))->key, piece->key) == 0;
+        }
+      if (piece->required && !have)
+        {
+          complete = FALSE;
+          if (missing != NULL)
+            g_ptr_array_add (missing, piece->key);
+        }
+    }
+  if (pos == GU_WINDOW_EARLY)
+    return "early";
+  if (pos == GU_WINDOW_LATE)
+    return "late";
+  return complete ? "complete" : "incomplete";
+}
+
+/* "Label : value" lines an applicant writes at the top of a mail. */
+static const char *const organisation_labels[] = {
+  "structure", "nom de la structure", "structure porteuse", "porteur", "porteur principal",
+  "porteur du projet", "porteur de projet", "organisme", "organisation", "association",
+  "collectivite", "entreprise", "raison sociale", "candidat", "structure candidate",
+};
+static const char *const category_labels[] = {
+  "statut", "statut juridique", "forme juridique", "categorie", "nature juridique", "type de structure",
+};
+static const char *const lead_labels[] = {
+  "porteur principal", "chef de file", "mandataire",
+};
+/* Addresses at these say nothing about an organisation. */
+static const char *const webmail_domains[] = {
+  "gmail.com", "googlemail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr",
+  "outlook.com", "live.fr", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net",
+  "icloud.com", "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "aol.com",
+};
+
+static gboolean
+label_in (const char *folded_label, const char *const *labels, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (folded_label, labels[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Splits "  Structure : Tiers-lieu du Bocage" into its folded label and
+ * its value (newly allocated, trimmed). FALSE when the line is not one. */
+static gboolean
+split_label_line (const char *line, char **folded_label, char **value)
+{
+  const char *colon = strchr (line, ':');
+  if (colon == NULL || colon - line > 40 || colon == line)
+    return FALSE;
+  g_autofree char *label = g_strndup (line, (gsize) (colon - line));
+  *folded_label = gu_text_fold (label);
+  *value = g_strstrip (g_strdup (colon + 1));
+  if (**folded_label == '\0' || **value == '\0' || strlen (*value) > 200)
+    {
+      g_clear_pointer (folded_label, g_free);
+      g_clear_pointer (value, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+category_of (const GuCall *call, const char *value)
+{
+  g_autofree char *folded = gu_text_fold (value);
+  for (char **c = call->eligible_categories; c != NULL && *c; c++)
+    {
+      g_autofree char *cat = gu_text_fold (*c);
+      if (*cat && (strstr (folded, cat) != NULL))
+        return g_strdup (*c);
+    }
+  return NULL;
+}
+
+static void
+read_body_line (const GuCall *call, const char *line, GuApplicantInfo *info)
+{
+  g_autofree char *label = NULL, *value = NULL;
+  if (!split_label_line (line, &label, &value))
+    return;
+  if (label_in (label, lead_labels, G_N_ELEMENTS (lead_labels)))
+    info->lead_named = TRUE;
+  if (info->organisation == NULL && label_in (label, organisation_labels, G_N_ELEMENTS (organisation_labels)))
+    info->organisation = gu_text_one_line (value);
+  if (info->legal_category == NULL && label_in (label, category_labels, G_N_ELEMENTS (category_labels)))
+    info->legal_category = category_of (call, value);
+}
+
+static char *
+organisation_from_sender (const char *address)
+{
+  const char *at = address != NULL ? strrchr (address, '@') : NULL;
+  if (at == NULL || at[1] == '\0')
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (webmail_domains); i++)
+    if (g_ascii_strcasecmp (at + 1, webmail_domains[i]) == 0)
+      return NULL;
+  return g_ascii_strdown (at + 1, -1);
+}
+
+void
+gu_dossier_read_applicant (const GuCall *call, const GuMessage *msg, GuApplicantInfo *info)
+{
+  memset (info, 0, sizeof *info);
+  if (msg->body_text != NULL)
+    {
+      g_auto (GStrv) lines = g_strsplit (msg->body_text, "\n", 200);
+      for (char **l = lines; *l; l++)
+        read_body_line (call, *l, info);
+      g_autofree char *folded = gu_text_fold (msg->body_text);
+      info->consortium = strstr (folded, "consortium") != NULL;
+    }
+  if (info->legal_category != NULL)
+    {
+      g_autofree char *cat = gu_text_fold (info->legal_category);
+      info->consortium = info->consortium || strcmp (cat, "consortium") == 0;
+    }
+  info->organisation_stated = info->organisation != NULL;
+  if (info->organisation == NULL)
+    info->organisation = organisation_from_sender (msg->from_addr);
+}
+
+void
+gu_applicant_info_clear (GuApplicantInfo *info)
+{
+  g_clear_pointer (&info->organisation, g_free);
+  g_clear_pointer (&info->legal_category, g_free);
+}

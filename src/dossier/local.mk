@@ -1,0 +1,5 @@
+# src/dossier: matching, applicant, status. Pure logic on core types.
+noinst_LIBRARIES += src/dossier/libgu_dossier.a
+GU_STAGE_LIBS += src/dossier/libgu_dossier.a
+src_dossier_libgu_dossier_a_SOURCES = \
+	src/dossier/dossier.c src/dossier/dossier.h

@@ -1,0 +1,144 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "dossier/dossier.h"
+#include "pipeline/filing.h"
+#include "util/error.h"
+
+/* The reference may be in the subject or anywhere in the body. */
+static char *
+find_reference (const GuCall *call, const GuMessage *msg)
+{
+  char *ref = gu_dossier_find_reference (call, msg->subject);
+  return ref != NULL ? ref : gu_dossier_find_reference (call, msg->body_text);
+}
+
+/* Asks the store what each matching rule needs to know. owner strings
+ * are returned newly allocated for the caller to free. */
+static gboolean
+gather_facts (GuIntake *intake, const GuMessage *msg, GuMatchFacts *facts, char **ref_owner,
+              char **thread_owner, GError **error)
+{
+  const char *call_id = intake->call->id;
+  memset (facts, 0, sizeof *facts);
+  g_autofree char *ref = find_reference (intake->call, msg);
+  if (ref != NULL)
+    facts->by_reference = gu_store_dossier_by_reference (intake->store, call_id, ref, ref_owner, error);
+  if (facts->by_reference < 0)
+    return FALSE;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  if (msg->in_reply_to != NULL)
+    g_ptr_array_add (ids, msg->in_reply_to);
+  for (guint i = 0; i < msg->references->len; i++)
+    g_ptr_array_add (ids, g_ptr_array_index (msg->references, i));
+  g_ptr_array_add (ids, NULL);
+  facts->by_thread = gu_store_dossier_by_reply (intake->store, call_id, (const char *const *) ids->pdata,
+                                                thread_owner, error);
+  if (facts->by_thread < 0)
+    return FALSE;
+  facts->reference_owner = *ref_owner;
+  facts->thread_owner = *thread_owner;
+  if (msg->from_addr == NULL)
+    return TRUE;
+  gint64 n = gu_store_dossiers_of_applicant (intake->store, call_id, msg->from_addr,
+                                             &facts->sender_dossier, error);
+  facts->sender_dossiers = n > 0 ? (guint) n : 0;
+  return n >= 0;
+}
+
+static char *
+reference_of (gint64 seq, gpointer call)
+{
+  return gu_dossier_format_reference (call, seq);
+}
+
+static gint64
+create_dossier (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt, GError **error)
+{
+  g_autofree char *first = gu_store_time_text (receipt->received_at);
+  g_autofree char *reference = NULL;
+  gint64 id = gu_store_dossier_create (intake->store, intake->call->id, reference_of,
+                                       (gpointer) intake->call, msg->from_addr, msg->from_name, first,
+                                       &reference, error);
+  if (id > 0 && !gu_store_add_event (intake->store, 0, id, "dossier-created", reference, error))
+    return -1;
+  return id;
+}
+
+/* A short account of what the message brought, for the event log. */
+static char *
+describe_filing (const char *rule, const GuMessage *msg)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "matched by %s", rule);
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      const GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      if (doc->flags & GU_DOC_INLINE_IMAGE)
+        continue;
+      g_string_append_printf (s, "; %s [", doc->filename != NULL ? doc->filename : doc->sha256);
+      for (guint k = 0; k < doc->pieces->len; k++)
+        g_string_append_printf (s, "%s%s", k ? " " : "", ((GuPieceMatch *) g_ptr_array_index (doc->pieces, k))->key);
+      g_string_append (s, doc->pieces->len ? "]" : "unclassified]");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Applies what this message says of the applicant, then derives the
+ * status again from every document of the dossier. */
+static gboolean
+refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean created,
+                 GuIntakeResult *result, GError **error)
+{
+  GuApplicantInfo info;
+  gu_dossier_read_applicant (intake->call, msg, &info);
+  const char *flags = !info.consortium ? NULL : info.lead_named ? "" : "consortium-without-lead";
+  g_autoptr (GuDossier) d = gu_store_dossier_load (intake->store, id, NULL, FALSE, error);
+  gboolean ok = d != NULL;
+  if (ok)
+    {
+      const char *status = gu_dossier_status (intake->call, d, NULL);
+      const char *org = info.organisation_stated || (created && d->organisation == NULL) ? info.organisation : NULL;
+      ok = gu_store_dossier_update (intake->store, id, status, org, info.legal_category, flags, error);
+      if (ok && !created && strcmp (status, d->status) != 0)
+        ok = gu_store_add_event (intake->store, 0, id, "status-changed", status, error);
+      result->reference = g_strdup (d->reference);
+      result->status = g_strdup (status);
+    }
+  gu_applicant_info_clear (&info);
+  return ok;
+}
+
+static gboolean
+file_unmatched (GuIntake *intake, const GuMessage *msg, gint64 row, const GuMatch *m,
+                GuIntakeResult *result, GError **error)
+{
+  const char *outcome = msg->role == GU_ROLE_STAFF ? "unmatched" : "no-dossier";
+  result->outcome = g_strdup (outcome);
+  return gu_store_message_set_dossier (intake->store, row, 0, outcome, error)
+         && (m->note == NULL || gu_store_add_event (intake->store, row, 0, "not-filed", m->note, error));
+}
+
+gboolean
+gu_filing_file_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
+                        gint64 row, GuIntakeResult *result, GError **error)
+{
+  GuMatchFacts facts;
+  g_autofree char *ref_owner = NULL, *thread_owner = NULL;
+  if (!gather_facts (intake, msg, &facts, &ref_owner, &thread_owner, error))
+    return FALSE;
+  GuMatch m = gu_dossier_match (msg, &facts, gu_dossier_message_has_documents (msg));
+  g_autofree char *note = m.note;
+  if (m.kind == GU_MATCH_NONE)
+    return file_unmatched (intake, msg, row, &m, result, error);
+  gint64 id = m.kind == GU_MATCH_NEW ? create_dossier (intake, msg, receipt, error) : m.dossier_id;
+  if (id < 0)
+    return FALSE;
+  g_autofree char *detail = describe_filing (m.rule, msg);
+  result->outcome = g_strdup ("dossier");
+  return gu_store_message_set_dossier (intake->store, row, id, "dossier", error)
+         && gu_store_add_event (intake->store, row, id, "filed", detail, error)
+         && (note == NULL || gu_store_add_event (intake->store, row, id, "note", note, error))
+         && refresh_dossier (intake, msg, id, m.kind == GU_MATCH_NEW, result, error);
+}

@@ -1,0 +1,292 @@
+/* Reading dossiers back for status, views and exports: one query per
+ * kind of row for a whole list, never one per dossier. */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/store-private.h"
+#include "util/error.h"
+
+#define DOSSIER_COLUMNS \
+  "d.id, d.reference, d.status, d.applicant, d.applicant_name, d.organisation," \
+  " d.legal_category, d.flags, d.first_received_at, d.updated_at"
+#define DOCUMENT_COLUMNS \
+  "m.dossier_id, doc.id, doc.filename, doc.archive_path, doc.sha256, doc.size, doc.sniffed_type," \
+  " doc.flags, doc.unreadable_reason, m.role, m.received_at"
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+  const unsigned char *t = sqlite3_column_text (stmt, i);
+  return t != NULL ? g_strdup ((const char *) t) : NULL;
+}
+
+static GuDossier *
+read_dossier (sqlite3_stmt *stmt)
+{
+  GuDossier *d = gu_dossier_new ();
+  d->id = sqlite3_column_int64 (stmt, 0);
+  d->reference = column_dup (stmt, 1);
+  d->status = column_dup (stmt, 2);
+  d->applicant = column_dup (stmt, 3);
+  d->applicant_name = column_dup (stmt, 4);
+  d->organisation = column_dup (stmt, 5);
+  d->legal_category = column_dup (stmt, 6);
+  d->flags = column_dup (stmt, 7);
+  d->first_received_at = column_dup (stmt, 8);
+  d->updated_at = column_dup (stmt, 9);
+  return d;
+}
+
+static GuDossierDocument *
+read_document (sqlite3_stmt *stmt)
+{
+  GuDossierDocument *doc = gu_dossier_document_new ();
+  doc->id = sqlite3_column_int64 (stmt, 1);
+  doc->filename = column_dup (stmt, 2);
+  doc->archive_path = column_dup (stmt, 3);
+  doc->sha256 = column_dup (stmt, 4);
+  doc->size = sqlite3_column_int64 (stmt, 5);
+  doc->sniffed_type = column_dup (stmt, 6);
+  doc->flags = (guint) sqlite3_column_int (stmt, 7);
+  doc->unreadable_reason = column_dup (stmt, 8);
+  doc->source = column_dup (stmt, 9);
+  doc->received_at = column_dup (stmt, 10);
+  return doc;
+}
+
+/* Steps stmt to the end, handing each row to add. */
+static gboolean
+each_row (GuStore *store, sqlite3_stmt *stmt, void (*add) (sqlite3_stmt *, gpointer), gpointer data,
+          GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    add (stmt, data);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read dossiers", error);
+}
+
+typedef struct {
+  GHashTable *dossiers;  /* id -> GuDossier* (borrowed) */
+  GHashTable *documents; /* id -> GuDossierDocument* (borrowed) */
+} Loading;
+
+static void
+add_document (sqlite3_stmt *stmt, gpointer data)
+{
+  Loading *l = data;
+  gint64 dossier_id = sqlite3_column_int64 (stmt, 0);
+  GuDossier *d = g_hash_table_lookup (l->dossiers, &dossier_id);
+  if (d == NULL)
+    return;
+  GuDossierDocument *doc = read_document (stmt);
+  g_ptr_array_add (d->documents, doc);
+  g_hash_table_insert (l->documents, &doc->id, doc);
+}
+
+static void
+add_piece (sqlite3_stmt *stmt, gpointer data)
+{
+  Loading *l = data;
+  gint64 doc_id = sqlite3_column_int64 (stmt, 0);
+  GuDossierDocument *doc = g_hash_table_lookup (l->documents, &doc_id);
+  if (doc == NULL)
+    return;
+  GuPieceMatch *m = g_new0 (GuPieceMatch, 1);
+  m->key = column_dup (stmt, 1);
+  m->evidence = column_dup (stmt, 2);
+  g_ptr_array_add (doc->pieces, m);
+}
+
+static void
+add_message (sqlite3_stmt *stmt, gpointer data)
+{
+  GuDossier *d = data;
+  GuDossierMessage *m = g_new0 (GuDossierMessage, 1);
+  m->message_id = column_dup (stmt, 0);
+  m->received_at = column_dup (stmt, 1);
+  m->role = column_dup (stmt, 2);
+  m->outcome = column_dup (stmt, 3);
+  m->subject = column_dup (stmt, 4);
+  g_ptr_array_add (d->messages, m);
+}
+
+static void
+add_event (sqlite3_stmt *stmt, gpointer data)
+{
+  GuDossier *d = data;
+  GuDossierEvent *e = g_new0 (GuDossierEvent, 1);
+  e->at = column_dup (stmt, 0);
+  e->kind = column_dup (stmt, 1);
+  e->detail = column_dup (stmt, 2);
+  g_ptr_array_add (d->events, e);
+}
+
+/* Fills the documents and pieces of the dossiers in l. The two statements
+ * select the same dossiers as the caller's: one dossier, or a call's. */
+static gboolean
+load_documents (GuStore *store, Loading *l, sqlite3_stmt *docs, sqlite3_stmt *pieces, GError **error)
+{
+  return each_row (store, docs, add_document, l, error)
+         && each_row (store, pieces, add_piece, l, error);
+}
+
+static gboolean
+load_history (GuStore *store, GuDossier *d, GError **error)
+{
+  sqlite3_stmt *msgs = gu_store_stmt (store,
+      "SELECT message_id, received_at, role, outcome, subject FROM messages"
+      " WHERE dossier_id = ? ORDER BY received_at, id", error);
+  if (msgs == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (msgs, 1, d->id);
+  if (!each_row (store, msgs, add_message, d, error))
+    return FALSE;
+  sqlite3_stmt *events = gu_store_stmt (store,
+      "SELECT at, kind, detail FROM events WHERE dossier_id = ? ORDER BY id", error);
+  if (events == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (events, 1, d->id);
+  return each_row (store, events, add_event, d, error);
+}
+
+static GuDossier *
+find_one (GuStore *store, gint64 id, const char *reference, GError **error)
+{
+  sqlite3_stmt *stmt = reference != NULL
+      ? gu_store_stmt (store, "SELECT " DOSSIER_COLUMNS " FROM dossiers d WHERE d.reference = ? COLLATE NOCASE", error)
+      : gu_store_stmt (store, "SELECT " DOSSIER_COLUMNS " FROM dossiers d WHERE d.id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  if (reference != NULL)
+    sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  int rc = sqlite3_step (stmt);
+  GuDossier *d = rc == SQLITE_ROW ? read_dossier (stmt) : NULL;
+  sqlite3_reset (stmt);
+  if (d == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
+    gu_store_fail (store, rc, "load dossier", error);
+  else if (d == NULL)
+    g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "no dossier %s", reference != NULL ? reference : "");
+  return d;
+}
+
+GuDossier *
+gu_store_dossier_load (GuStore *store, gint64 id, const char *reference, gboolean full, GError **error)
+{
+  g_autoptr (GuDossier) d = find_one (store, id, reference, error);
+  if (d == NULL)
+    return NULL;
+  sqlite3_stmt *docs = gu_store_stmt (store,
+      "SELECT " DOCUMENT_COLUMNS " FROM documents doc JOIN messages m ON m.id = doc.message_row"
+      " WHERE m.dossier_id = ? ORDER BY m.received_at, m.id, doc.position", error);
+  sqlite3_stmt *pieces = docs == NULL ? NULL : gu_store_stmt (store,
+      "SELECT p.document_id, p.piece_key, p.evidence FROM pieces p"
+      " JOIN documents doc ON doc.id = p.document_id JOIN messages m ON m.id = doc.message_row"
+      " WHERE m.dossier_id = ? ORDER BY p.document_id, p.rowid", error);
+  if (pieces == NULL)
+    return NULL;
+  sqlite3_bind_int64 (docs, 1, d->id);
+  sqlite3_bind_int64 (pieces, 1, d->id);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GHashTable) doc_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_hash_table_insert (by_id, &d->id, d);
+  Loading l = { by_id, doc_by_id };
+  if (!load_documents (store, &l, docs, pieces, error) || (full && !load_history (store, d, error)))
+    return NULL;
+  return g_steal_pointer (&d);
+}
+
+static void
+add_dossier (sqlite3_stmt *stmt, gpointer data)
+{
+  g_ptr_array_add (data, read_dossier (stmt));
+}
+
+GPtrArray *
+gu_store_dossier_list (GuStore *store, const char *call_id, const char *status, GError **error)
+{
+  sqlite3_stmt *list = gu_store_stmt (store,
+      "SELECT " DOSSIER_COLUMNS " FROM dossiers d WHERE d.call_id = ? AND (?2 IS NULL OR d.status = ?2)"
+      " ORDER BY d.seq", error);
+  if (list == NULL)
+    return NULL;
+  sqlite3_bind_text (list, 1, call_id, -1, SQLITE_TRANSIENT);
+  if (status != NULL)
+    sqlite3_bind_text (list, 2, status, -1, SQLITE_TRANSIENT);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_dossier_free);
+  if (!each_row (store, list, add_dossier, out, error))
+    return NULL;
+  sqlite3_stmt *docs = gu_store_stmt (store,
+      "SELECT " DOCUMENT_COLUMNS " FROM documents doc JOIN messages m ON m.id = doc.message_row"
+      " JOIN dossiers d ON d.id = m.dossier_id WHERE d.call_id = ?"
+      " ORDER BY m.received_at, m.id, doc.position", error);
+  sqlite3_stmt *pieces = docs == NULL ? NULL : gu_store_stmt (store,
+      "SELECT p.document_id, p.piece_key, p.evidence FROM pieces p"
+      " JOIN documents doc ON doc.id = p.document_id JOIN messages m ON m.id = doc.message_row"
+      " JOIN dossiers d ON d.id = m.dossier_id WHERE d.call_id = ? ORDER BY p.document_id, p.rowid", error);
+  if (pieces == NULL)
+    return NULL;
+  sqlite3_bind_text (docs, 1, call_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (pieces, 1, call_id, -1, SQLITE_TRANSIENT);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GHashTable) doc_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < out->len; i++)
+    {
+      GuDossier *d = g_ptr_array_index (out, i);
+      g_hash_table_insert (by_id, &d->id, d);
+    }
+  Loading l = { by_id, doc_by_id };
+  if (!load_documents (store, &l, docs, pieces, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+gint64
+gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
+                             const char *const *keys, GError **error)
+{
+  sqlite3_stmt *find = gu_store_stmt (store,
+      "SELECT doc.id FROM documents doc JOIN messages m ON m.id = doc.message_row"
+      " WHERE m.dossier_id = ? AND doc.sha256 = ?", error);
+  if (find == NULL)
+    return -1;
+  sqlite3_bind_int64 (find, 1, dossier_id);
+  sqlite3_bind_text (find, 2, sha256, -1, SQLITE_TRANSIENT);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+  while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (find, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (find);
+  if (rc != SQLITE_DONE)
+    return gu_store_fail (store, rc, "find document", error) ? 0 : -1;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      sqlite3_stmt *del = gu_store_stmt (store, "DELETE FROM pieces WHERE document_id = ?", error);
+      if (del == NULL)
+        return -1;
+      sqlite3_bind_int64 (del, 1, id);
+      rc = sqlite3_step (del);
+      sqlite3_reset (del);
+      for (const char *const *k = keys; rc == SQLITE_DONE && k != NULL && *k; k++)
+        {
+          sqlite3_stmt *ins = gu_store_stmt (store,
+              "INSERT OR REPLACE INTO pieces (document_id, piece_key, evidence) VALUES (?,?,'admin')", error);
+          if (ins == NULL)
+            return -1;
+          sqlite3_bind_int64 (ins, 1, id);
+          sqlite3_bind_text (ins, 2, *k, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (ins);
+          sqlite3_reset (ins);
+        }
+      if (rc != SQLITE_DONE)
+        return gu_store_fail (store, rc, "set pieces", error) ? 0 : -1;
+    }
+  return ids->len;
+}
