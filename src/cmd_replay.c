@@ -1,5 +1,6 @@
-/* replay: rebuild the database from the stored raw messages, in receipt
- * order, through the same pipeline as ingest. The old database is kept
+/* replay: rebuild the database from the stored raw messages, in the order
+ * they were first processed (the receipt order, for the daemon), through
+ * the same pipeline as ingest, so that references come out the same. The old database is kept
  * beside the new one until the new one is complete. */
 #include "config.h"
 

@@ -240,8 +240,7 @@ GPtrArray *
 gu_store_list_raw_messages (GuStore *store, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
-      "SELECT raw_sha256, received_at, mailbox, uidvalidity, uid FROM messages"
-      " ORDER BY received_at, id", error);
+      "SELECT raw_sha256, received_at, mailbox, uidvalidity, uid FROM messages ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_stored_raw_free);

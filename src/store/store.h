@@ -76,8 +76,11 @@ typedef struct {
 
 void gu_stored_raw_free (GuStoredRaw *raw);
 
-/* Returns every stored message in receipt order (then insertion order),
- * as a new array of GuStoredRaw* owning its elements. */
+/* Returns every stored message in the order it was first processed, as a
+ * new array of GuStoredRaw* owning its elements. For the daemon that is
+ * the receipt order; for messages ingested with --received out of order
+ * it is still the order that gave the references, which replay must
+ * give again. */
 GPtrArray *gu_store_list_raw_messages (GuStore *store, GError **error);
 
 /* Returns the filenames (or "<no-name:type>") of a message's documents
