@@ -24,7 +24,9 @@
 #define CAP_TOTAL (256u << 20)   /* all XML parts kept */
 #define CAP_SPACES 64            /* <text:s text:c="N"/> */
 
-enum { EXIT_IO = 1, EXIT_FORMAT = 2, EXIT_LIMIT = 3 };
+/* 65 (EX_DATAERR) tells the runner the document itself cannot be read
+ * (filters/filters.map); other failures are ours, not the document's. */
+enum { EXIT_IO = 1, EXIT_FORMAT = 65, EXIT_LIMIT = 3 };
 
 static G_GNUC_NORETURN void
 die (int status, const char *message)

@@ -4,6 +4,7 @@
 
 #include "classify/classify.h"
 #include "classify/extract.h"
+#include "util/error.h"
 #include "util/text.h"
 
 struct GuClassifier {
@@ -232,26 +233,55 @@ gu_classify_document (const GuCall *call, GuDocument *doc)
     match_piece (g_ptr_array_index (call->pieces, i), doc, name, text, headings);
 }
 
+/* A document no filter can read: an image or a recording is still a
+ * piece a person can look at (a scanned letter), so it is classified by
+ * its name; anything else is unreadable, and the applicant will be told. */
+static void
+flag_unfiltered (GuDocument *doc)
+{
+  const char *type = doc->sniffed_type != NULL ? doc->sniffed_type : "application/octet-stream";
+  if (g_str_has_prefix (type, "image/") || g_str_has_prefix (type, "audio/") || g_str_has_prefix (type, "video/"))
+    return;
+  doc->flags |= GU_DOC_UNREADABLE;
+  doc->unreadable_reason = g_strdup_printf ("documents of type %s cannot be read", type);
+}
+
+/* Logged once per filter and kind of failure: a broken filter must not
+ * flood the log with one line per document. */
+static void
+log_filter_failure (GuClassifier *c, const char *filter, const GuDocument *doc, const GError *error)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%d", filter, error->code);
+  if (g_hash_table_contains (c->failed_filters, key))
+    return;
+  g_warning ("filter %s failed on %s (%s); classifying such documents by name: %s", filter,
+             doc->filename != NULL ? doc->filename : "?", doc->sha256, error->message);
+  g_hash_table_add (c->failed_filters, g_steal_pointer (&key));
+}
+
 static void
 extract_text (GuClassifier *c, GuDocument *doc)
 {
-  const char *filter = gu_filter_map_lookup (c->map, doc->sniffed_type, doc->filename);
-  if (filter == NULL || doc->content == NULL || g_bytes_get_size (doc->content) == 0)
+  if (doc->content == NULL || g_bytes_get_size (doc->content) == 0)
     return;
+  const char *filter = gu_filter_map_lookup (c->map, doc->sniffed_type, doc->filename);
+  if (filter == NULL)
+    {
+      flag_unfiltered (doc);
+      return;
+    }
   g_autoptr (GError) error = NULL;
   gboolean truncated = FALSE;
   doc->text = gu_filter_run (filter, doc->content, &c->limits, &truncated, &error);
   if (doc->text != NULL)
     return;
-  /* Logged once per filter and kind of failure: a broken filter must not
-   * flood the log with one line per document. */
-  g_autofree char *key = g_strdup_printf ("%s:%d", filter, error->code);
-  if (!g_hash_table_contains (c->failed_filters, key))
+  if (g_error_matches (error, GU_ERROR, GU_ERROR_UNREADABLE))
     {
-      g_warning ("filter %s failed on %s (%s); classifying such documents by name: %s", filter,
-                 doc->filename != NULL ? doc->filename : doc->sha256, doc->sha256, error->message);
-      g_hash_table_add (c->failed_filters, g_steal_pointer (&key));
+      doc->flags |= GU_DOC_UNREADABLE;
+      doc->unreadable_reason = g_strdup (error->message);
     }
+  else
+    log_filter_failure (c, filter, doc, error);
 }
 
 void

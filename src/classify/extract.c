@@ -490,10 +490,12 @@ check_status (const Run *run, const char *path, const GuFilterLimits *lim, GErro
   else if (WIFSIGNALED (run->status) && WTERMSIG (run->status) == SIGXCPU)
     g_set_error (error, GU_ERROR, GU_ERROR_LIMIT, "filter %s exceeded %d s of CPU", name, lim->cpu_seconds);
   else if (WIFSIGNALED (run->status))
-    g_set_error (error, GU_ERROR, GU_ERROR_UNREADABLE, "filter %s killed by signal %d (%s)", name,
+    g_set_error (error, GU_ERROR, GU_ERROR_FAILED, "filter %s killed by signal %d (%s)", name,
                  WTERMSIG (run->status), g_strsignal (WTERMSIG (run->status)));
+  else if (WEXITSTATUS (run->status) == GU_FILTER_EXIT_UNREADABLE)
+    g_set_error (error, GU_ERROR, GU_ERROR_UNREADABLE, "%s", first_line (run->err));
   else if (WEXITSTATUS (run->status) != 0)
-    g_set_error (error, GU_ERROR, GU_ERROR_UNREADABLE, "filter %s exited with status %d: %s", name,
+    g_set_error (error, GU_ERROR, GU_ERROR_FAILED, "filter %s exited with status %d: %s", name,
                  WEXITSTATUS (run->status), first_line (run->err));
   else
     return TRUE;

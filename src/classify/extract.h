@@ -41,6 +41,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuFilterMap, gu_filter_map_free)
 const char *gu_filter_map_lookup (const GuFilterMap *map, const char *sniffed_type,
                                   const char *filename);
 
+/* A filter exits with this status (EX_DATAERR) when the document cannot
+ * be read (encrypted, corrupt, not what its type says), after one line on
+ * stderr saying why. */
+#define GU_FILTER_EXIT_UNREADABLE 65
+
 /* ---- running a filter ----
  * Runs filter_path with data on stdin and returns its stdout as a newly
  * allocated, valid UTF-8 string (invalid bytes and NULs become U+FFFD).
@@ -63,8 +68,12 @@ const char *gu_filter_map_lookup (const GuFilterMap *map, const char *sniffed_ty
  * (truncated may be NULL). Errors (GU_ERROR domain):
  *   GU_ERROR_NOT_FOUND   filter_path missing or not executable
  *   GU_ERROR_LIMIT       wall-clock timeout or CPU limit (SIGXCPU)
- *   GU_ERROR_UNREADABLE  nonzero exit, death by a signal (a crash, or
- *                        malloc failing under RLIMIT_AS), exec failure
+ *   GU_ERROR_UNREADABLE  the filter exited GU_FILTER_EXIT_UNREADABLE: the
+ *                        document itself cannot be read (encrypted,
+ *                        corrupt); the message is its first stderr line
+ *   GU_ERROR_FAILED      any other nonzero exit, death by a signal (a
+ *                        crash, malloc failing under RLIMIT_AS), exec
+ *                        failure: the filter's trouble, not the document's
  *   GU_ERROR_TEMPFAIL    no pipe, memory file or fork (resources)
  * Thread-safe. The caller must not set SIGCHLD to SIG_IGN (the child is
  * reaped here with waitpid). */

@@ -79,12 +79,12 @@ check "ods: sheets separated by form feeds" feeds "$t" 2
 check "ods: repeated empty rows and cells dropped" [ "$(wc -l < "$t")" -eq 6 ]
 
 printf 'PK\003\004 not really a zip' > "$docs/fake.docx"
-check "office-text: not a zip exits 2" sh -c "'$office' < '$docs/fake.docx' 2>/dev/null; [ \$? -eq 2 ]"
+check "office-text: not a zip exits 65 (unreadable)" sh -c "'$office' < '$docs/fake.docx' 2>/dev/null; [ \$? -eq 65 ]"
 (cd "$work" && printf 'x' > a.txt && zip -q -X plain.zip a.txt && mv plain.zip "$docs/")
-check "office-text: a zip without office parts exits 2" sh -c "'$office' < '$docs/plain.zip' 2>/dev/null; [ \$? -eq 2 ]"
+check "office-text: a zip without office parts exits 65 (unreadable)" sh -c "'$office' < '$docs/plain.zip' 2>/dev/null; [ \$? -eq 65 ]"
 head -c 400 "$docs/budget.ods" > "$docs/cut.ods"
 check "office-text: a truncated zip fails cleanly" sh -c "'$office' < '$docs/cut.ods' >/dev/null 2>&1; [ \$? -lt 128 ]"
-check "office-text: garbage on stdin exits 2" sh -c "head -c 5000 /dev/urandom | '$office' >/dev/null 2>&1; [ \$? -eq 2 ]"
+check "office-text: garbage on stdin exits 65 (unreadable)" sh -c "head -c 5000 /dev/urandom | '$office' >/dev/null 2>&1; [ \$? -eq 65 ]"
 
 # ---- PDF, text, HTML, RTF ----
 t=$work/dossier.pdf.txt
@@ -93,7 +93,7 @@ check "pdf: page 1" has "$t" "Stratégie de déploiement"
 check "pdf: page 2 after a form feed, œ ligature" has "$t" "$(printf '\fBudget de lancement et de mise en œuvre')"
 check "pdf: one form feed per page" feeds "$t" 2
 printf '%%PDF-1.4\nnot a pdf\n' > "$docs/bad.pdf"
-check "pdf: a broken PDF exits nonzero" sh -c "! '$filters/pdf' < '$docs/bad.pdf' >/dev/null 2>&1"
+check "pdf: a broken PDF exits 65 (unreadable)" sh -c "'$filters/pdf' < '$docs/bad.pdf' >/dev/null 2>&1; [ \$? -eq 65 ]"
 
 t=$work/budget.csv.txt
 check "text: Windows-1252 CSV" run "$filters/text" budget.csv

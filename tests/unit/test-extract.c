@@ -182,7 +182,7 @@ test_run_crash (Fixture *f, gconstpointer data)
   GError *error = NULL;
   g_autofree char *text = run (crash, "x", 1, NULL, NULL, &error);
   g_assert_null (text);
-  g_assert_error (error, GU_ERROR, GU_ERROR_UNREADABLE);
+  g_assert_error (error, GU_ERROR, GU_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "signal 11"));
   g_error_free (error);
 }
@@ -190,13 +190,20 @@ test_run_crash (Fixture *f, gconstpointer data)
 static void
 test_run_exit_status (Fixture *f, gconstpointer data)
 {
-  g_autofree char *fail = filter (f, "fail", "echo 'Incorrect password' >&2\necho more >&2\nexit 3");
+  g_autofree char *fail = filter (f, "fail", "echo 'out of luck' >&2\necho more >&2\nexit 3");
   GError *error = NULL;
   g_autofree char *text = run (fail, "x", 1, NULL, NULL, &error);
   g_assert_null (text);
-  g_assert_error (error, GU_ERROR, GU_ERROR_UNREADABLE);
-  g_assert_nonnull (strstr (error->message, "status 3: Incorrect password"));
+  g_assert_error (error, GU_ERROR, GU_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "status 3: out of luck"));
   g_assert_null (strstr (error->message, "more"));
+  g_clear_error (&error);
+  /* 65: the document, not the filter, is at fault. */
+  g_autofree char *bad = filter (f, "bad", "echo 'Incorrect password' >&2\nexit 65");
+  g_autofree char *text2 = run (bad, "x", 1, NULL, NULL, &error);
+  g_assert_null (text2);
+  g_assert_error (error, GU_ERROR, GU_ERROR_UNREADABLE);
+  g_assert_cmpstr (error->message, ==, "Incorrect password");
   g_error_free (error);
 }
 
@@ -232,7 +239,7 @@ test_run_memory (Fixture *f, gconstpointer data)
   g_autofree char *text = run (hog, "x", 1, &limits, NULL, &error);
   g_assert_cmpfloat (seconds_since (start), <, 5.0);
   g_assert_null (text);
-  g_assert_error (error, GU_ERROR, GU_ERROR_UNREADABLE);
+  g_assert_error (error, GU_ERROR, GU_ERROR_FAILED);
   g_error_free (error);
 }
 
