@@ -146,26 +146,6 @@ check_classify_args (const GuCall *call, int argc, char **argv)
   return TRUE;
 }
 
-static gboolean
-apply_override (GuApp *app, GuDossier *d, const char *sha, const char *const *keys, GError **error)
-{
-  gint64 changed = gu_store_dossier_set_pieces (app->store, d->id, sha, keys, error);
-  if (changed == 0)
-    g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "%s has no document %s", d->reference, sha);
-  if (changed <= 0)
-    return FALSE;
-  g_autoptr (GuDossier) after = gu_store_dossier_load (app->store, d->id, NULL, FALSE, error);
-  if (after == NULL)
-    return FALSE;
-  const char *status = gu_dossier_status (app->call, after, NULL);
-  g_autofree char *joined = g_strjoinv (" ", (char **) keys);
-  g_autofree char *detail = g_strdup_printf ("%s -> %s", sha, *joined ? joined : "none");
-  return gu_store_dossier_update (app->store, d->id, status, NULL, NULL, NULL, error)
-         && gu_store_add_event (app->store, 0, d->id, "classified-by-admin", detail, error)
-         && (strcmp (status, d->status) == 0
-             || gu_store_add_event (app->store, 0, d->id, "status-changed", status, error));
-}
-
 int
 gu_cmd_classify (GuApp *app, int argc, char **argv)
 {
@@ -181,13 +161,13 @@ gu_cmd_classify (GuApp *app, int argc, char **argv)
   const char *const *keys = strcmp (argv[3], "none") == 0 ? none : (const char *const *) argv + 3;
   if (!gu_store_begin (app->store, &error))
     return gu_app_fail (error);
-  g_autoptr (GuDossier) d = gu_store_dossier_load (app->store, 0, argv[1], FALSE, &error);
-  if (d == NULL || !apply_override (app, d, argv[2], keys, &error) || !gu_store_commit (app->store, &error))
+  g_autofree char *status = gu_app_apply_override (app->call, app->store, argv[1], argv[2], keys, &error);
+  if (status == NULL || !gu_store_commit (app->store, &error))
     {
       gu_store_rollback (app->store);
       return gu_app_fail (error);
     }
-  g_autoptr (GuDossier) after = gu_store_dossier_load (app->store, d->id, NULL, FALSE, &error);
-  printf ("%s %s\n", d->reference, after != NULL ? after->status : "?");
+  g_autoptr (GuDossier) d = gu_store_dossier_load (app->store, 0, argv[1], FALSE, &error);
+  printf ("%s %s\n", d != NULL ? d->reference : argv[1], status);
   return GU_EXIT_OK;
 }

@@ -24,8 +24,29 @@ remove_db_files (const char *path)
   g_unlink (path);
 }
 
+/* An admin's overrides are decisions, not derived data: apply them again,
+ * in the order they were made, once the messages have been replayed. */
 static gboolean
-replay_into (GuApp *app, GPtrArray *raws, const char *new_path, GError **error)
+reapply_overrides (GuApp *app, GuStore *fresh, GPtrArray *overrides, GError **error)
+{
+  for (guint i = 0; i < overrides->len; i++)
+    {
+      const GuOverride *o = g_ptr_array_index (overrides, i);
+      if (!gu_store_begin (fresh, error))
+        return FALSE;
+      g_autofree char *status = gu_app_apply_override (app->call, fresh, o->reference, o->sha256,
+                                                       (const char *const *) o->keys, error);
+      if (status == NULL || !gu_store_commit (fresh, error))
+        {
+          gu_store_rollback (fresh);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, const char *new_path, GError **error)
 {
   g_autoptr (GuStore) fresh = gu_store_open (new_path, app->cfg->blobs, error);
   if (fresh == NULL)
@@ -51,7 +72,7 @@ replay_into (GuApp *app, GPtrArray *raws, const char *new_path, GError **error)
       if (!ok)
         return FALSE;
     }
-  return TRUE;
+  return reapply_overrides (app, fresh, overrides, error);
 }
 
 int
@@ -66,10 +87,13 @@ gu_cmd_replay (GuApp *app, int argc, char **argv)
   g_autoptr (GPtrArray) raws = gu_store_list_raw_messages (app->store, &error);
   if (raws == NULL)
     return gu_app_fail (error);
+  g_autoptr (GPtrArray) overrides = gu_store_override_list (app->store, app->call->id, &error);
+  if (overrides == NULL)
+    return gu_app_fail (error);
   g_clear_pointer (&app->store, gu_store_close);
   g_autofree char *new_path = g_strconcat (app->cfg->database, ".replay", NULL);
   remove_db_files (new_path);
-  if (!replay_into (app, raws, new_path, &error))
+  if (!replay_into (app, raws, overrides, new_path, &error))
     {
       remove_db_files (new_path);
       return gu_app_fail (error);

@@ -149,12 +149,13 @@ describe_place (const char *sheet, gboolean paged, int page)
   return paged ? g_strdup_printf (" page %d", page) : g_strdup ("");
 }
 
-/* Splits text at lines, pages and cells, once per document. A content
+/* Splits text at lines, pages and cells, once per document, and collects
+ * the sheet names into sheets. A content
  * phrase counts where it opens one of these: that is where a dossier
  * names its parts. A phrase met in the middle of prose ("…comme le
  * montre le budget de lancement…") names nothing. */
 static GPtrArray *
-split_headings (const char *text)
+split_headings (const char *text, GPtrArray *sheets)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (heading_free);
   g_autofree char *sheet = NULL;
@@ -168,6 +169,7 @@ split_headings (const char *text)
         {
           g_free (sheet);
           sheet = g_strstrip (g_strdup (line + 8));
+          g_ptr_array_add (sheets, g_strdup (sheet));
         }
       Heading *h = g_new0 (Heading, 1);
       h->heading = heading_of (line);
@@ -194,9 +196,32 @@ is_vetoed (const GuPiece *piece, const char *name, const char *text)
   return FALSE;
 }
 
+/* A workbook named "Budget" whose sheets are "Étude", "Déploiement" and
+ * "Lancement" names its budgets by name and sheet together: match the
+ * filename patterns on "budget etude" and so on. */
+static gboolean
+match_name_with_sheets (const GuPiece *piece, GuDocument *doc, const char *name, GPtrArray *sheets)
+{
+  for (guint s = 0; s < sheets->len; s++)
+    {
+      g_autofree char *folded_sheet = gu_text_fold (g_ptr_array_index (sheets, s));
+      g_autofree char *combined = g_strconcat (name, " ", folded_sheet, NULL);
+      for (int i = 0; piece->filename_patterns[i]; i++)
+        if (contains_words (combined, piece->filename_patterns[i]))
+          {
+            g_autofree char *evidence = g_strdup_printf ("filename+sheet:\"%s\" sheet \"%s\"",
+                                                         piece->filename_patterns_text[i],
+                                                         (char *) g_ptr_array_index (sheets, s));
+            gu_document_add_piece (doc, piece->key, evidence);
+            return TRUE;
+          }
+    }
+  return FALSE;
+}
+
 static void
 match_piece (const GuPiece *piece, GuDocument *doc, const char *name, const char *text,
-             GPtrArray *headings)
+             GPtrArray *headings, GPtrArray *sheets)
 {
   if (is_vetoed (piece, name, text))
     return;
@@ -218,6 +243,7 @@ match_piece (const GuPiece *piece, GuDocument *doc, const char *name, const char
         gu_document_add_piece (doc, piece->key, evidence);
         return;
       }
+  match_name_with_sheets (piece, doc, name, sheets);
 }
 
 void
@@ -228,9 +254,10 @@ gu_classify_document (const GuCall *call, GuDocument *doc)
     return;
   g_autofree char *name = folded_name (doc);
   g_autofree char *text = doc->text != NULL ? gu_text_fold (doc->text) : NULL;
-  g_autoptr (GPtrArray) headings = split_headings (doc->text != NULL ? doc->text : "");
+  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) headings = split_headings (doc->text != NULL ? doc->text : "", sheets);
   for (guint i = 0; i < call->pieces->len; i++)
-    match_piece (g_ptr_array_index (call->pieces, i), doc, name, text, headings);
+    match_piece (g_ptr_array_index (call->pieces, i), doc, name, text, headings, sheets);
 }
 
 /* A document no filter can read: an image or a recording is still a

@@ -190,3 +190,67 @@ gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "link message", error);
 }
+
+void
+gu_override_free (GuOverride *o)
+{
+  if (o == NULL)
+    return;
+  g_free (o->reference);
+  g_free (o->sha256);
+  g_strfreev (o->keys);
+  g_free (o);
+}
+
+gboolean
+gu_store_override_record (GuStore *store, const char *call_id, const char *reference,
+                          const char *sha256, const char *const *keys, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO admin_overrides (call_id, reference, sha256, keys, at) VALUES (?,?,?,?," NOW_SQL ")",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree char *joined = g_strjoinv (" ", (char **) keys);
+  bind_text (stmt, 1, call_id);
+  bind_text (stmt, 2, reference);
+  bind_text (stmt, 3, sha256);
+  bind_text (stmt, 4, joined);
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "record override", error);
+}
+
+GPtrArray *
+gu_store_override_list (GuStore *store, const char *call_id, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT reference, sha256, keys FROM admin_overrides WHERE call_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, call_id);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_override_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GuOverride *o = g_new0 (GuOverride, 1);
+      o->reference = column_dup (stmt, 0);
+      o->sha256 = column_dup (stmt, 1);
+      o->keys = g_strsplit_set ((const char *) sqlite3_column_text (stmt, 2), " ", -1);
+      /* "" splits into one empty item: "none". */
+      if (o->keys[0] != NULL && *o->keys[0] == '\0')
+        {
+          g_strfreev (o->keys);
+          o->keys = g_new0 (char *, 1);
+        }
+      g_ptr_array_add (out, o);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (out);
+      gu_store_fail (store, rc, "list overrides", error);
+      return NULL;
+    }
+  return out;
+}

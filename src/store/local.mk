@@ -3,7 +3,8 @@
 noinst_LIBRARIES += src/store/libgu_store.a
 GU_STAGE_LIBS += src/store/libgu_store.a
 GU_SCHEMA_FILES = \
-	schemas/001-initial.sql
+	schemas/001-initial.sql \
+	schemas/002-admin-overrides.sql
 src_store_libgu_store_a_SOURCES = \
 	src/store/store.c src/store/store.h \
 	src/store/blobs.c src/store/blobs.h \

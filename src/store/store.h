@@ -140,6 +140,23 @@ GPtrArray *gu_store_dossier_list (GuStore *store, const char *call_id, const cha
 gint64 gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
                                     const char *const *keys, GError **error);
 
+/* An admin's override, as recorded. */
+typedef struct {
+  char *reference;
+  char *sha256;
+  char **keys;        /* NULL-terminated, empty for "none" */
+} GuOverride;
+
+void gu_override_free (GuOverride *o);
+
+/* Records an override so that replay can apply it again. */
+gboolean gu_store_override_record (GuStore *store, const char *call_id, const char *reference,
+                                   const char *sha256, const char *const *keys, GError **error);
+
+/* Every override of call_id in the order given; a new array of
+ * GuOverride*. */
+GPtrArray *gu_store_override_list (GuStore *store, const char *call_id, GError **error);
+
 typedef struct {
   guint64 messages;
   guint64 documents;

@@ -2,7 +2,18 @@
 GU_CLI_TESTS = \
 	tests/integration/test-cli.sh \
 	tests/integration/test-ingest.sh \
-	tests/integration/test-corpus.sh
+	tests/integration/test-corpus.sh \
+	tests/integration/test-dossiers.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py
+EXTRA_DIST += \
+	tests/integration/dossiers/avis-sirene.txt \
+	tests/integration/dossiers/budget-deploiement.txt \
+	tests/integration/dossiers/budget-etude.txt \
+	tests/integration/dossiers/budget-lancement.txt \
+	tests/integration/dossiers/couverture.txt \
+	tests/integration/dossiers/initiative.txt \
+	tests/integration/dossiers/lettre-candidature.txt \
+	tests/integration/dossiers/plan.txt \
+	tests/integration/dossiers/strategie.txt

@@ -115,6 +115,23 @@ test_workbook_sheets (void)
                    "content:\"budget de lancement\" sheet \"Budget de lancement\"");
 }
 
+/* DESIGN.md's own example: a "budget" workbook with sheets "Étude",
+ * "Déploiement", "Lancement" satisfies the three budgets. */
+static void
+test_workbook_named_by_sheets (void)
+{
+  g_autoptr (GuDocument) doc = classify ("Budget.xlsx", NULL,
+      "[sheet] Étude\nPoste\tMontant\n\f[sheet] Déploiement\nTravaux\t1\n\f[sheet] Lancement\nCom\t2\n");
+  g_autofree char *got = keys_of (doc);
+  g_assert_cmpstr (got, ==, "budget_etude budget_deploiement budget_lancement");
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (doc->pieces, 1))->evidence, ==,
+                   "filename+sheet:\"budget deploiement\" sheet \"Déploiement\"");
+  /* Sheets of a workbook that is not a budget say nothing of budgets. */
+  g_autoptr (GuDocument) other = classify ("Contacts.xlsx", NULL, "[sheet] Étude\nx\n");
+  g_autofree char *none = keys_of (other);
+  g_assert_cmpstr (none, ==, "");
+}
+
 static void
 test_filename_evidence_wins (void)
 {
@@ -149,6 +166,7 @@ main (int argc, char **argv)
   g_test_add_func ("/classify/content-headings", test_content_headings);
   g_test_add_func ("/classify/one-pdf-every-section", test_one_pdf_every_section);
   g_test_add_func ("/classify/workbook-sheets", test_workbook_sheets);
+  g_test_add_func ("/classify/workbook-named-by-sheets", test_workbook_named_by_sheets);
   g_test_add_func ("/classify/filename-evidence", test_filename_evidence_wins);
   g_test_add_func ("/classify/not-classified", test_not_classified);
   int status = g_test_run ();
