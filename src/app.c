@@ -85,3 +85,13 @@ gu_app_apply_override (const GuCall *call, GuStore *store, const char *reference
                 && gu_store_override_record (store, call->id, d->reference, sha256, keys, error);
   return ok ? g_strdup (status) : NULL;
 }
+
+void
+gu_app_clear (GuApp *app)
+{
+  g_clear_pointer (&app->classifier, gu_classifier_free);
+  g_clear_pointer (&app->store, gu_store_close);
+  g_clear_pointer (&app->call, gu_call_free);
+  g_clear_pointer (&app->cfg, gu_config_free);
+  g_clear_pointer (&app->config_path, g_free);
+}

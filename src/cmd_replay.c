@@ -45,8 +45,25 @@ reapply_overrides (GuApp *app, GuStore *fresh, GPtrArray *overrides, GError **er
   return TRUE;
 }
 
+/* Replies are recomposed by the replay; what happened to them (sent,
+ * bounced, suppressed) is history, carried over so nothing is sent twice. */
 static gboolean
-replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, const char *new_path, GError **error)
+restore_outbox (GuStore *fresh, GPtrArray *old_rows, GError **error)
+{
+  if (!gu_store_begin (fresh, error))
+    return FALSE;
+  for (guint i = 0; i < old_rows->len; i++)
+    if (!gu_store_outbox_restore (fresh, g_ptr_array_index (old_rows, i), error))
+      {
+        gu_store_rollback (fresh);
+        return FALSE;
+      }
+  return gu_store_commit (fresh, error);
+}
+
+static gboolean
+replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, GPtrArray *outbox, const char *new_path,
+             GError **error)
 {
   g_autoptr (GuStore) fresh = gu_store_open (new_path, app->cfg->blobs, error);
   if (fresh == NULL)
@@ -72,7 +89,7 @@ replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, const char *new_
       if (!ok)
         return FALSE;
     }
-  return reapply_overrides (app, fresh, overrides, error);
+  return reapply_overrides (app, fresh, overrides, error) && restore_outbox (fresh, outbox, error);
 }
 
 int
@@ -90,10 +107,13 @@ gu_cmd_replay (GuApp *app, int argc, char **argv)
   g_autoptr (GPtrArray) overrides = gu_store_override_list (app->store, app->call->id, &error);
   if (overrides == NULL)
     return gu_app_fail (error);
+  g_autoptr (GPtrArray) outbox = gu_store_outbox_list (app->store, &error);
+  if (outbox == NULL)
+    return gu_app_fail (error);
   g_clear_pointer (&app->store, gu_store_close);
   g_autofree char *new_path = g_strconcat (app->cfg->database, ".replay", NULL);
   remove_db_files (new_path);
-  if (!replay_into (app, raws, overrides, new_path, &error))
+  if (!replay_into (app, raws, overrides, outbox, new_path, &error))
     {
       remove_db_files (new_path);
       return gu_app_fail (error);

@@ -31,6 +31,9 @@ gboolean gu_app_load (GuApp *app, gboolean want_store, GError **error);
 char *gu_app_apply_override (const GuCall *call, GuStore *store, const char *reference, const char *sha256,
                              const char *const *keys, GError **error);
 
+/* Frees what gu_app_load made (and config_path). */
+void gu_app_clear (GuApp *app);
+
 /* Prints error as the one clear line on stderr and returns its exit
  * status (DESIGN.md: 1 handled error, 2 usage, 75 temporary failure). */
 int gu_app_fail (GError *error);
@@ -43,6 +46,9 @@ int gu_cmd_list (GuApp *app, int argc, char **argv);
 int gu_cmd_show (GuApp *app, int argc, char **argv);
 int gu_cmd_export (GuApp *app, int argc, char **argv);
 int gu_cmd_classify (GuApp *app, int argc, char **argv);
+int gu_cmd_outbox (GuApp *app, int argc, char **argv);
+int gu_cmd_send (GuApp *app, int argc, char **argv);
+int gu_cmd_run (GuApp *app, int argc, char **argv);
 int gu_cmd_ingest (GuApp *app, int argc, char **argv);
 int gu_cmd_replay (GuApp *app, int argc, char **argv);
 int gu_cmd_verify (GuApp *app, int argc, char **argv);

@@ -20,13 +20,13 @@ typedef struct {
 static int not_implemented (GuApp *app, int argc, char **argv);
 
 static const Command commands[] = {
-  { "run", not_implemented, "the daemon: fetch, process, send, digest (--once: one pass)" },
+  { "run", gu_cmd_run, "the daemon: fetch, process, send (--once: one pass)" },
   { "ingest", gu_cmd_ingest, "process messages from files or stdin as if fetched" },
   { "list", gu_cmd_list, "list dossiers" },
   { "show", gu_cmd_show, "show one dossier" },
   { "export", gu_cmd_export, "all dossiers, one row each (CSV)" },
-  { "outbox", not_implemented, "replies: pending, sent, failed" },
-  { "send", not_implemented, "try the outbox once now" },
+  { "outbox", gu_cmd_outbox, "replies: pending, sent, failed" },
+  { "send", gu_cmd_send, "try the outbox once now" },
   { "digest", not_implemented, "build (and send) the daily digest" },
   { "classify", gu_cmd_classify, "override a document's piece classification" },
   { "check-config", gu_cmd_check_config, "validate the config and the call file" },
@@ -60,16 +60,6 @@ find_command (const char *name)
     if (strcmp (commands[i].name, name) == 0)
       return &commands[i];
   return NULL;
-}
-
-static void
-app_clear (GuApp *app)
-{
-  g_clear_pointer (&app->classifier, gu_classifier_free);
-  g_clear_pointer (&app->store, gu_store_close);
-  g_clear_pointer (&app->call, gu_call_free);
-  g_clear_pointer (&app->cfg, gu_config_free);
-  g_clear_pointer (&app->config_path, g_free);
 }
 
 typedef struct {
@@ -137,7 +127,7 @@ main (int argc, char **argv)
   GuApp app = { .config_path = gu_config_locate (opts.config) };
   g_free (opts.config);
   int status = cmd->run (&app, argc - 1, argv + 1);
-  app_clear (&app);
+  gu_app_clear (&app);
   gu_parse_shutdown ();
   return status;
 }

@@ -21,8 +21,11 @@ EXTRA_DIST += tests/lsan.supp tests/integration/common.sh tests/run-suite.sh
 include tests/unit/local.mk
 include tests/parse.mk
 include tests/unpack.mk
+include tests/reply.mk
 include tests/filters.mk
 include tests/rig.mk
 include tests/integration/local.mk
+include tests/integration/send.mk
+include tests/integration/imap.mk
 include tests/fuzz/local.mk
 include tests/tools/local.mk

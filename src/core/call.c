@@ -47,6 +47,7 @@ gu_call_free (GuCall *call)
   g_free (call->reference_prefix);
   g_free (call->language);
   g_free (call->timezone_name);
+  g_free (call->templates_dir);
   g_clear_pointer (&call->tz, g_time_zone_unref);
   g_clear_pointer (&call->opens, g_date_time_unref);
   g_clear_pointer (&call->closes, g_date_time_unref);
@@ -182,6 +183,10 @@ load_header (GKeyFile *kf, GuCall *call, GError **error)
     }
   if (call->language == NULL)
     call->language = g_strdup ("fr");
+  g_autofree char *templates = g_key_file_get_string (kf, "call", "templates", NULL);
+  g_autofree char *dir = g_path_get_dirname (call->path);
+  call->templates_dir = templates != NULL ? g_canonicalize_filename (templates, dir)
+                                          : g_strdup (GU_DATADIR "/templates");
   call->eligible_categories = g_key_file_get_string_list (kf, "call", "eligible_categories", NULL, NULL);
   if (!load_window (kf, call, error))
     return FALSE;

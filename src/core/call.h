@@ -25,6 +25,8 @@ typedef struct {
   int reference_year;        /* 2020: year in references FI-2020-0001 */
   char *language;            /* "fr" */
   char *timezone_name;       /* "Europe/Paris" */
+  char *templates_dir;       /* reply templates (LANG/KIND.txt): "templates" key, relative to
+                                the call file, default the installed ones */
   GTimeZone *tz;
   GDateTime *opens;          /* first instant of the opening day, local time */
   GDateTime *closes;         /* the closing day at 00:00 local: that day is on time */

@@ -238,6 +238,19 @@ add_problem (GPtrArray *problems, const char *fmt, ...)
   va_end (ap);
 }
 
+/* maildir:PATH is a path like any other: relative to the config file. */
+static void
+resolve_maildir_url (GuConfig *cfg, const char *base_dir)
+{
+  if (cfg->imap_url == NULL || !g_str_has_prefix (cfg->imap_url, "maildir:"))
+    return;
+  if (cfg->imap_url[strlen ("maildir:")] == '\0')
+    return;
+  g_autofree char *path = resolve_path (base_dir, cfg->imap_url + strlen ("maildir:"));
+  g_free (cfg->imap_url);
+  cfg->imap_url = g_strconcat ("maildir:", path, NULL);
+}
+
 static void
 load_group (GKeyFile *kf, const char *group, GuConfig *cfg, const char *base_dir, GPtrArray *problems)
 {
@@ -283,6 +296,7 @@ gu_config_load (const char *path, GPtrArray *problems, GError **error)
       else
         load_group (kf, *g, cfg, base_dir, problems);
     }
+  resolve_maildir_url (cfg, base_dir);
   return cfg;
 }
 

@@ -87,6 +87,9 @@ describe_filing (const char *rule, const GuMessage *msg)
 
 /* Applies what this message says of the applicant, then derives the
  * status again from every document of the dossier. */
+/* Applies what this message says of the applicant, then derives the
+ * status again from every document of the dossier. The dossier, as it
+ * now stands, goes to the result for the reply. */
 static gboolean
 refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean created,
                  GuIntakeResult *result, GError **error)
@@ -94,7 +97,7 @@ refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean cre
   GuApplicantInfo info;
   gu_dossier_read_applicant (intake->call, msg, &info);
   const char *flags = !info.consortium ? NULL : info.lead_named ? "" : "consortium-without-lead";
-  g_autoptr (GuDossier) d = gu_store_dossier_load (intake->store, id, NULL, FALSE, error);
+  GuDossier *d = gu_store_dossier_load (intake->store, id, NULL, FALSE, error);
   gboolean ok = d != NULL;
   if (ok)
     {
@@ -103,8 +106,12 @@ refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean cre
       ok = gu_store_dossier_update (intake->store, id, status, org, info.legal_category, flags, error);
       if (ok && !created && strcmp (status, d->status) != 0)
         ok = gu_store_add_event (intake->store, 0, id, "status-changed", status, error);
+      result->previous_status = created ? NULL : g_strdup (d->status);
+      g_free (d->status);
+      d->status = g_strdup (status);
       result->reference = g_strdup (d->reference);
       result->status = g_strdup (status);
+      result->dossier = d;
     }
   gu_applicant_info_clear (&info);
   return ok;

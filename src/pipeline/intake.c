@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "parse/parse.h"
+#include "pipeline/answer.h"
 #include "pipeline/dedupe.h"
 #include "pipeline/filing.h"
 #include "pipeline/intake.h"
@@ -17,6 +18,9 @@ gu_intake_result_clear (GuIntakeResult *result)
   g_clear_pointer (&result->outcome, g_free);
   g_clear_pointer (&result->reference, g_free);
   g_clear_pointer (&result->status, g_free);
+  g_clear_pointer (&result->dossier, gu_dossier_free);
+  g_clear_pointer (&result->previous_status, g_free);
+  g_clear_pointer (&result->reply_kind, g_free);
   result->message_row = 0;
 }
 
@@ -157,10 +161,15 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
                                         content_key, error);
   gboolean ok = row > 0 && gu_store_insert_documents (intake->store, row, msg, error)
                 && gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error);
+  result->message_row = row;
   if (ok && strcmp (outcome, "stored") == 0)
-    ok = gu_filing_file_message (intake, msg, receipt, row, result, error);
+    ok = gu_filing_file_message (intake, msg, receipt, row, result, error)
+         && gu_answer_message (intake, msg, receipt, result, error);
   else if (ok)
-    result->outcome = g_strdup (outcome);
+    {
+      result->outcome = g_strdup (outcome);
+      ok = gu_answer_match_bounce (intake, msg, row, error);
+    }
   if (!ok || !gu_store_commit (intake->store, error))
     {
       gu_store_rollback (intake->store);

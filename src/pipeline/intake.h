@@ -23,6 +23,9 @@ typedef struct {
   char *reference;    /* dossier reference when a dossier was touched, else NULL */
   char *status;       /* that dossier's status after the message */
   gint64 message_row; /* 0 for a duplicate */
+  GuDossier *dossier; /* the dossier as it stands after the message, or NULL */
+  char *previous_status; /* its status before, NULL when it was created */
+  char *reply_kind;   /* the reply queued, or NULL */
 } GuIntakeResult;
 
 void gu_intake_result_clear (GuIntakeResult *result);

@@ -1,6 +1,11 @@
-# src/source: where raw messages come from (files and stdin here; IMAP
-# through libetpan and Maildir in the daemon issue).
+# src/source: where raw messages come from: files and stdin, a Maildir,
+# an IMAP mailbox through libetpan.
 noinst_LIBRARIES += src/source/libgu_source.a
 GU_STAGE_LIBS += src/source/libgu_source.a
 src_source_libgu_source_a_SOURCES = \
-	src/source/file.c src/source/source.h
+	src/source/file.c src/source/source.h \
+	src/source/maildir.c src/source/maildir.h \
+	src/source/imap.c src/source/imap.h
+# imap.c is the only file that includes libetpan (and GnuTLS, to verify
+# the certificates libetpan does not).
+src_source_libgu_source_a_CPPFLAGS = $(AM_CPPFLAGS) $(ETPAN_CFLAGS) $(GNUTLS_CFLAGS)

@@ -140,6 +140,63 @@ GPtrArray *gu_store_dossier_list (GuStore *store, const char *call_id, const cha
 gint64 gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
                                     const char *const *keys, GError **error);
 
+/* ---- outbox and rate limits (src/store/outbox.c) ---- */
+
+typedef struct {
+  gint64 id;
+  char *dedupe_key;
+  char *kind;
+  char *recipient;
+  char *subject;
+  char *smtp_message_id;
+  char *raw_sha256;        /* the composed message in the blob store; NULL when suppressed */
+  char *state;             /* pending, sent, failed, bounced, suppressed */
+  int attempts;
+  char *next_attempt_at;
+  char *last_error;
+  char *server_reply;
+  char *created_at;
+  char *sent_at;
+  char *dossier_reference; /* NULL when none */
+} GuOutboxRow;
+
+void gu_outbox_row_free (GuOutboxRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuOutboxRow, gu_outbox_row_free)
+
+/* Adds a reply unless one with the same dedupe key exists (then returns
+ * 0: the message was already answered). row's id, state, attempts, times
+ * and dossier_reference are ignored; state is "pending", or "suppressed"
+ * when raw_sha256 is NULL (last_error then says why). Returns the new id,
+ * 0, or -1 on error. */
+gint64 gu_store_outbox_add (GuStore *store, const GuOutboxRow *row, gint64 message_row,
+                            gint64 dossier_id, GError **error);
+
+/* Pending replies due at now (ISO UTC text), oldest first, at most limit.
+ * Returns a new array of GuOutboxRow*. */
+GPtrArray *gu_store_outbox_due (GuStore *store, const char *now, guint limit, GError **error);
+
+/* Every reply, newest last. */
+GPtrArray *gu_store_outbox_list (GuStore *store, GError **error);
+
+/* Records a delivery attempt's outcome for row id. */
+gboolean gu_store_outbox_update (GuStore *store, gint64 id, const char *state, int attempts,
+                                 const char *next_attempt_at, const char *last_error,
+                                 const char *server_reply, gboolean sent_now, GError **error);
+
+/* Marks the reply whose Message-ID is smtp_message_id as bounced with the
+ * diagnostic. Returns its id, 0 when no such reply, -1 on error. */
+gint64 gu_store_outbox_bounced (GuStore *store, const char *smtp_message_id, const char *diagnostic,
+                                GError **error);
+
+/* Copies state, attempts, times, error and answer of an old row onto the
+ * row with the same dedupe key (replay: what was sent stays sent). */
+gboolean gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error);
+
+/* Automatic replies to address at or after since (ISO UTC text). */
+gint64 gu_store_replies_since (GuStore *store, const char *address, const char *since, GError **error);
+/* Counts one reply to address at the time at. */
+gboolean gu_store_reply_counted (GuStore *store, const char *address, const char *at, GError **error);
+
 /* An admin's override, as recorded. */
 typedef struct {
   char *reference;

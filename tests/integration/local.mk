@@ -3,7 +3,8 @@ GU_CLI_TESTS = \
 	tests/integration/test-cli.sh \
 	tests/integration/test-ingest.sh \
 	tests/integration/test-corpus.sh \
-	tests/integration/test-dossiers.sh
+	tests/integration/test-dossiers.sh \
+	tests/integration/test-daemon.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py

@@ -18,7 +18,7 @@ guichet frobnicate 2>/dev/null; tap_is $? 2 "an unknown command is a usage error
 guichet 2>/dev/null; tap_is $? 2 "no command is a usage error (2)"
 guichet ingest --no-such-option 2>/dev/null; tap_is $? 2 "an unknown option is a usage error (2)"
 
-err=$(guichet run --once 2>&1); rc=$?
+err=$(guichet digest --stdout 2>&1); rc=$?
 tap_is $rc 1 "a command not built yet exits 1"
 tap_ok '[[ "$err" == *"not implemented yet"* ]]' "and says so"
 

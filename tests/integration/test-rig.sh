@@ -35,7 +35,7 @@ m.login(E['IMAP_USER'], E['IMAP_PASSWORD']); m.logout()"
 
 tap_run "IMAPS verifies with RIG_CA" py "$PYHEAD
 ctx = ssl.create_default_context(cafile=E['RIG_CA'])
-m = imaplib.IMAP4_SSL('localhost', int(E['IMAPS_PORT']), ssl_context=ctx, timeout=10)
+m = imaplib.IMAP4_SSL('127.0.0.1', int(E['IMAPS_PORT']), ssl_context=ctx, timeout=10)
 m.login(E['IMAP_USER'], E['IMAP_PASSWORD']); m.logout()"
 
 tap_run "IMAPS without the CA fails certificate verification" py "$PYHEAD
@@ -74,7 +74,7 @@ tap_ok '[ "$(tr -d "\r" <"$SINK_DIR/000001.eml")" = "$(printf "Subject: reply\n\
 	"sink file has the content and the envelope"
 
 tap_run "SMTP STARTTLS and AUTH" py "$PYHEAD
-s = smtplib.SMTP('localhost', int(E['SMTP_PORT']), timeout=10)
+s = smtplib.SMTP('127.0.0.1', int(E['SMTP_PORT']), timeout=10)
 s.starttls(context=ssl.create_default_context(cafile=E['RIG_CA']))
 s.login('fabrique@example.org', 'secret')
 s.sendmail('x@example.org', ['y@example.net'], b'Subject: tls\r\n\r\nx\r\n')

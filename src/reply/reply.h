@@ -1,0 +1,54 @@
+/* src/reply: the answers guichet writes (GMime for composing; text from
+ * templates, never from C). */
+#ifndef GU_REPLY_REPLY_H
+#define GU_REPLY_REPLY_H
+
+#include <glib.h>
+
+#include "core/call.h"
+#include "core/types.h"
+
+/* The kinds of reply, one per message that touched a dossier (or asked
+ * how to apply). Each has a template templates/LANG/KIND.txt. */
+typedef enum {
+  GU_REPLY_ACK_NEW,        /* "ack-new": a new dossier */
+  GU_REPLY_ACK_UPDATE,     /* "ack-update": pieces added, still incomplete */
+  GU_REPLY_COMPLETE,       /* "complete": the dossier became complete */
+  GU_REPLY_LATE,           /* "late": received after the deadline */
+  GU_REPLY_EARLY,          /* "early": the call is not open yet */
+  GU_REPLY_HOW_TO_APPLY,   /* "how-to-apply": no attachment, no dossier */
+  GU_REPLY_UNREADABLE,     /* "unreadable": documents that could not be read */
+} GuReplyKind;
+
+/* Returns the kind's name ("ack-new", …), a static string. */
+const char *gu_reply_kind_name (GuReplyKind kind);
+
+/* What a reply says. Strings are borrowed for the duration of the call. */
+typedef struct {
+  GuReplyKind kind;
+  const GuCall *call;
+  const GuMessage *message;      /* the applicant's message being answered */
+  GDateTime *received_at;        /* its receipt time (server) */
+  const GuDossier *dossier;      /* NULL for how-to-apply */
+  GPtrArray *missing;            /* keys of missing required pieces (may be empty) */
+  const char *from;              /* our From: "Fabrique d'Initiatives <fabrique@example.org>" */
+  const char *to;                /* the applicant's address (Reply-To honoured by the caller) */
+  const char *message_id;        /* the reply's Message-ID, without <> */
+  const char *templates_dir;     /* folder holding fr/ and en/ (a call may override) */
+} GuReplyContext;
+
+/* Composes the reply: a complete RFC 5322 message, CRLF line ends,
+ * text/plain UTF-8 quoted-printable (lines <= 76), headers RFC 2047
+ * encoded, no untrusted text in a header without CR/LF removed; headers
+ * From, To, Subject ("[REF] …" from the template's first line "Subject:"),
+ * Date, Message-ID, In-Reply-To and References (the applicant's),
+ * Auto-Submitted: auto-replied, X-Loop (our address), MIME-Version.
+ * Returns the bytes (new GBytes) and *subject (newly allocated, decoded),
+ * or NULL with error (a missing or broken template). */
+GBytes *gu_reply_compose (const GuReplyContext *ctx, char **subject, GError **error);
+
+/* "14 février 2020 à 10 h 12" (fr) or "14 February 2020 at 10:12" (en),
+ * in the call's time zone. Newly allocated. */
+char *gu_reply_format_time (const GuCall *call, GDateTime *t);
+
+#endif
