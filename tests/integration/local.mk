@@ -4,7 +4,8 @@ GU_CLI_TESTS = \
 	tests/integration/test-ingest.sh \
 	tests/integration/test-corpus.sh \
 	tests/integration/test-dossiers.sh \
-	tests/integration/test-daemon.sh
+	tests/integration/test-daemon.sh \
+	tests/integration/test-replies.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py
