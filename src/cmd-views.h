@@ -2,6 +2,8 @@
 #ifndef GU_CMD_VIEWS_H
 #define GU_CMD_VIEWS_H
 
+#include <json-glib/json-glib.h>
+
 #include "core/call.h"
 #include "core/types.h"
 
@@ -11,5 +13,8 @@ char *gu_view_local_time (const GuCall *call, const char *utc_text);
 
 /* Prints one dossier as the JSON object of DESIGN.md's `show --json`. */
 void gu_view_print_dossier_json (const GuCall *call, const GuDossier *d);
+
+/* Prints the builder's value as indented JSON and a newline. */
+void gu_view_print_json (JsonBuilder *b);
 
 #endif

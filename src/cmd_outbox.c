@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cmd-views.h"
 #include "commands.h"
 #include "pipeline/delivery.h"
 #include "util/error.h"
@@ -44,12 +45,7 @@ print_json (GPtrArray *rows)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  gu_view_print_json (b);
 }
 
 int

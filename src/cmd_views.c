@@ -126,8 +126,8 @@ build_dossier (JsonBuilder *b, const GuCall *call, const GuDossier *d, gboolean 
   json_builder_end_object (b);
 }
 
-static void
-print_json (JsonBuilder *b)
+void
+gu_view_print_json (JsonBuilder *b)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (b);
@@ -142,7 +142,7 @@ gu_view_print_dossier_json (const GuCall *call, const GuDossier *d)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   build_dossier (b, call, d, TRUE);
-  print_json (b);
+  gu_view_print_json (b);
 }
 
 static const char *const statuses[] = { "early", "late", "complete", "incomplete", NULL };
@@ -179,7 +179,7 @@ gu_cmd_list (GuApp *app, int argc, char **argv)
       for (guint i = 0; i < list->len; i++)
         build_dossier (b, app->call, g_ptr_array_index (list, i), FALSE);
       json_builder_end_array (b);
-      print_json (b);
+      gu_view_print_json (b);
       return GU_EXIT_OK;
     }
   for (guint i = 0; i < list->len; i++)

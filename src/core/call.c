@@ -4,23 +4,11 @@
 #include <string.h>
 
 #include "core/call.h"
+#include "core/problems.h"
 #include "util/error.h"
 #include "util/text.h"
 
 #define PIECE_PREFIX "piece "
-
-static void add_problem (GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-add_problem (GPtrArray *problems, const char *fmt, ...)
-{
-  if (problems == NULL)
-    return;
-  va_list ap;
-  va_start (ap, fmt);
-  g_ptr_array_add (problems, g_strdup_vprintf (fmt, ap));
-  va_end (ap);
-}
 
 static void
 piece_free (gpointer p)
@@ -74,7 +62,7 @@ read_folded_list (GKeyFile *kf, const char *group, const char *key, const char *
       char *folded = gu_text_fold (raw[i]);
       if (*folded == '\0')
         {
-          add_problem (problems, "%s: [%s] %s: empty pattern", path, group, key);
+          gu_problem_add (problems, "%s: [%s] %s: empty pattern", path, group, key);
           g_free (folded);
           continue;
         }
@@ -98,14 +86,14 @@ load_piece (GKeyFile *kf, const char *group, const char *path, GPtrArray *proble
   piece->label = g_key_file_get_locale_string (kf, group, "label", NULL, NULL);
   if (piece->label == NULL)
     {
-      add_problem (problems, "%s: [%s]: no label", path, group);
+      gu_problem_add (problems, "%s: [%s]: no label", path, group);
       piece->label = g_strdup (piece->key);
     }
   GError *error = NULL;
   piece->required = g_key_file_get_boolean (kf, group, "required", &error);
   if (error != NULL)
     {
-      add_problem (problems, "%s: [%s] required: %s", path, group, error->message);
+      gu_problem_add (problems, "%s: [%s] required: %s", path, group, error->message);
       g_clear_error (&error);
     }
   piece->filename_patterns = read_folded_list (kf, group, "filename_patterns", path, problems,
@@ -114,7 +102,7 @@ load_piece (GKeyFile *kf, const char *group, const char *path, GPtrArray *proble
                                             &piece->content_phrases_text);
   piece->exclude_phrases = read_folded_list (kf, group, "exclude_phrases", path, problems, NULL);
   if (piece->filename_patterns[0] == NULL && piece->content_phrases[0] == NULL)
-    add_problem (problems, "%s: [%s]: no filename_patterns nor content_phrases", path, group);
+    gu_problem_add (problems, "%s: [%s]: no filename_patterns nor content_phrases", path, group);
   return piece;
 }
 
@@ -206,13 +194,13 @@ load_pieces (GKeyFile *kf, GuCall *call, GPtrArray *problems)
         continue;
       if (!g_str_has_prefix (*g, PIECE_PREFIX))
         {
-          add_problem (problems, "%s: unknown section [%s]", call->path, *g);
+          gu_problem_add (problems, "%s: unknown section [%s]", call->path, *g);
           continue;
         }
       GuPiece *piece = load_piece (kf, *g, call->path, problems);
       if (gu_call_find_piece (call, piece->key) != NULL)
         {
-          add_problem (problems, "%s: duplicate piece key \"%s\"", call->path, piece->key);
+          gu_problem_add (problems, "%s: duplicate piece key \"%s\"", call->path, piece->key);
           piece_free (piece);
           continue;
         }
@@ -238,9 +226,9 @@ report_duplicate_groups (const char *text, const char *path, GPtrArray *problems
       if (g_hash_table_contains (seen, group))
         {
           if (g_str_has_prefix (group, PIECE_PREFIX))
-            add_problem (problems, "%s: duplicate piece key \"%s\"", path, group + strlen (PIECE_PREFIX));
+            gu_problem_add (problems, "%s: duplicate piece key \"%s\"", path, group + strlen (PIECE_PREFIX));
           else
-            add_problem (problems, "%s: duplicate section [%s]", path, group);
+            gu_problem_add (problems, "%s: duplicate section [%s]", path, group);
           g_free (group);
         }
       else

@@ -10,18 +10,8 @@
 
 #include "core/call.h"
 #include "core/conf.h"
+#include "core/problems.h"
 #include "util/error.h"
-
-static void add_problem (GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-add_problem (GPtrArray *problems, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_ptr_array_add (problems, g_strdup_vprintf (fmt, ap));
-  va_end (ap);
-}
 
 static gboolean
 url_has_scheme (const char *url, const char *const *schemes)
@@ -39,7 +29,7 @@ check_url (const GuConfig *cfg, const char *what, const char *url,
 {
   if (url == NULL)
     {
-      add_problem (problems, "%s: %s is not set", cfg->path, what);
+      gu_problem_add (problems, "%s: %s is not set", cfg->path, what);
       return;
     }
   if (g_str_has_prefix (url, "maildir:") && strcmp (what, "[imap] url") == 0)
@@ -48,7 +38,7 @@ check_url (const GuConfig *cfg, const char *what, const char *url,
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
   if (uri == NULL || !url_has_scheme (url, schemes) || g_uri_get_host (uri) == NULL
       || *g_uri_get_host (uri) == '\0')
-    add_problem (problems, "%s: %s: bad URL \"%s\" (expected %s…)", cfg->path, what, url, schemes[0]);
+    gu_problem_add (problems, "%s: %s: bad URL \"%s\" (expected %s…)", cfg->path, what, url, schemes[0]);
 }
 
 static void
@@ -59,7 +49,7 @@ check_secret (const GuConfig *cfg, const char *what, const char *path, GPtrArray
   g_autoptr (GError) error = NULL;
   g_autofree char *secret = gu_config_read_secret (path, &error);
   if (secret == NULL)
-    add_problem (problems, "%s: %s: %s", cfg->path, what, error->message);
+    gu_problem_add (problems, "%s: %s: %s", cfg->path, what, error->message);
 }
 
 /* A folder we will write to: it must be usable if it exists, and
@@ -75,7 +65,7 @@ check_writable_dir (const GuConfig *cfg, const char *what, const char *dir, GPtr
       probe = parent;
     }
   if (!g_file_test (probe, G_FILE_TEST_IS_DIR) || access (probe, R_OK | W_OK | X_OK) != 0)
-    add_problem (problems, "%s: %s: folder %s is not readable and writable", cfg->path, what, probe);
+    gu_problem_add (problems, "%s: %s: folder %s is not readable and writable", cfg->path, what, probe);
 }
 
 static gboolean
@@ -91,7 +81,7 @@ check_addresses (const GuConfig *cfg, const char *what, char **list, GPtrArray *
 {
   for (char **a = list; a != NULL && *a; a++)
     if (!looks_like_address (*a))
-      add_problem (problems, "%s: %s: \"%s\" is not an address", cfg->path, what, *a);
+      gu_problem_add (problems, "%s: %s: \"%s\" is not an address", cfg->path, what, *a);
 }
 
 static void
@@ -102,13 +92,13 @@ check_storage_and_call (const GuConfig *cfg, GPtrArray *problems)
   check_writable_dir (cfg, "[storage] blobs", cfg->blobs, problems);
   if (!g_file_test (cfg->call_file, G_FILE_TEST_IS_REGULAR))
     {
-      add_problem (problems, "%s: [call] file: %s does not exist", cfg->path, cfg->call_file);
+      gu_problem_add (problems, "%s: [call] file: %s does not exist", cfg->path, cfg->call_file);
       return;
     }
   g_autoptr (GError) error = NULL;
   g_autoptr (GuCall) call = gu_call_load (cfg->call_file, problems, &error);
   if (call == NULL)
-    add_problem (problems, "%s", error->message);
+    gu_problem_add (problems, "%s", error->message);
 }
 
 static void
@@ -120,16 +110,16 @@ check_imap (const GuConfig *cfg, GPtrArray *problems)
     {
       const char *dir = cfg->imap_url + strlen ("maildir:");
       if (*dir == '\0')
-        add_problem (problems, "%s: [imap] url: maildir: needs a folder", cfg->path);
+        gu_problem_add (problems, "%s: [imap] url: maildir: needs a folder", cfg->path);
       return;
     }
   if (cfg->imap_url != NULL && cfg->imap_user == NULL)
-    add_problem (problems, "%s: [imap] user is not set", cfg->path);
+    gu_problem_add (problems, "%s: [imap] user is not set", cfg->path);
   check_secret (cfg, "[imap] password_file", cfg->imap_password_file, problems);
   if (cfg->imap_ca_file != NULL && access (cfg->imap_ca_file, R_OK) != 0)
-    add_problem (problems, "%s: [imap] ca_file: cannot read %s", cfg->path, cfg->imap_ca_file);
+    gu_problem_add (problems, "%s: [imap] ca_file: cannot read %s", cfg->path, cfg->imap_ca_file);
   if (cfg->imap_poll_seconds <= 0)
-    add_problem (problems, "%s: [imap] poll_seconds must be positive", cfg->path);
+    gu_problem_add (problems, "%s: [imap] poll_seconds must be positive", cfg->path);
 }
 
 static void
@@ -139,9 +129,9 @@ check_smtp (const GuConfig *cfg, GPtrArray *problems)
   check_url (cfg, "[smtp] url", cfg->smtp_url, schemes, problems);
   check_secret (cfg, "[smtp] password_file", cfg->smtp_password_file, problems);
   if (cfg->smtp_from == NULL)
-    add_problem (problems, "%s: [smtp] from is not set", cfg->path);
+    gu_problem_add (problems, "%s: [smtp] from is not set", cfg->path);
   else if (strchr (cfg->smtp_from, '@') == NULL)
-    add_problem (problems, "%s: [smtp] from: \"%s\" has no address", cfg->path, cfg->smtp_from);
+    gu_problem_add (problems, "%s: [smtp] from: \"%s\" has no address", cfg->path, cfg->smtp_from);
 }
 
 static void
@@ -153,14 +143,14 @@ check_misc (const GuConfig *cfg, GPtrArray *problems)
   char extra;
   if (cfg->digest_time == NULL || sscanf (cfg->digest_time, "%d:%d%c", &hh, &mm, &extra) != 2
       || hh < 0 || hh > 23 || mm < 0 || mm > 59)
-    add_problem (problems, "%s: [digest] time: \"%s\" is not HH:MM", cfg->path,
+    gu_problem_add (problems, "%s: [digest] time: \"%s\" is not HH:MM", cfg->path,
                  cfg->digest_time ? cfg->digest_time : "");
   if (cfg->filters_enabled && !g_file_test (cfg->filters_dir, G_FILE_TEST_IS_DIR))
-    add_problem (problems, "%s: [filters] dir: %s is not a readable folder", cfg->path, cfg->filters_dir);
+    gu_problem_add (problems, "%s: [filters] dir: %s is not a readable folder", cfg->path, cfg->filters_dir);
   if (cfg->filters_timeout_seconds <= 0)
-    add_problem (problems, "%s: [filters] timeout_seconds must be positive", cfg->path);
+    gu_problem_add (problems, "%s: [filters] timeout_seconds must be positive", cfg->path);
   if (cfg->limits.archive_max_depth == 0 || cfg->limits.archive_max_ratio == 0)
-    add_problem (problems, "%s: [limits] archive limits must be positive", cfg->path);
+    gu_problem_add (problems, "%s: [limits] archive limits must be positive", cfg->path);
 }
 
 void

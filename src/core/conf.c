@@ -7,6 +7,7 @@
 
 #include "core/call.h"
 #include "core/conf.h"
+#include "core/problems.h"
 #include "util/error.h"
 
 #define MIB (1024ull * 1024ull)
@@ -224,20 +225,6 @@ apply_defaults (GuConfig *cfg, const char *base_dir)
       store_value (&key_specs[i], cfg, base_dir, key_specs[i].fallback);
 }
 
-static void
-add_problem (GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-add_problem (GPtrArray *problems, const char *fmt, ...)
-{
-  if (problems == NULL)
-    return;
-  va_list ap;
-  va_start (ap, fmt);
-  g_ptr_array_add (problems, g_strdup_vprintf (fmt, ap));
-  va_end (ap);
-}
-
 /* maildir:PATH is a path like any other: relative to the config file. */
 static void
 resolve_maildir_url (GuConfig *cfg, const char *base_dir)
@@ -260,7 +247,7 @@ load_group (GKeyFile *kf, const char *group, GuConfig *cfg, const char *base_dir
       const KeySpec *spec = find_spec (group, *k);
       if (spec == NULL)
         {
-          add_problem (problems, "%s: unknown key [%s] %s", cfg->path, group, *k);
+          gu_problem_add (problems, "%s: unknown key [%s] %s", cfg->path, group, *k);
           continue;
         }
       g_autofree char *value = g_key_file_get_string (kf, group, *k, NULL);
@@ -268,7 +255,7 @@ load_group (GKeyFile *kf, const char *group, GuConfig *cfg, const char *base_dir
         continue;
       g_strstrip (value);
       if (!store_value (spec, cfg, base_dir, value))
-        add_problem (problems, "%s: [%s] %s: invalid value \"%s\"", cfg->path, group, *k, value);
+        gu_problem_add (problems, "%s: [%s] %s: invalid value \"%s\"", cfg->path, group, *k, value);
     }
 }
 
@@ -292,7 +279,7 @@ gu_config_load (const char *path, GPtrArray *problems, GError **error)
   for (char **g = groups; *g; g++)
     {
       if (!group_is_known (*g))
-        add_problem (problems, "%s: unknown section [%s]", cfg->path, *g);
+        gu_problem_add (problems, "%s: unknown section [%s]", cfg->path, *g);
       else
         load_group (kf, *g, cfg, base_dir, problems);
     }

@@ -14,27 +14,20 @@
   "m.dossier_id, doc.id, doc.filename, doc.archive_path, doc.sha256, doc.size, doc.sniffed_type," \
   " doc.flags, doc.unreadable_reason, m.role, m.received_at"
 
-static char *
-column_dup (sqlite3_stmt *stmt, int i)
-{
-  const unsigned char *t = sqlite3_column_text (stmt, i);
-  return t != NULL ? g_strdup ((const char *) t) : NULL;
-}
-
 static GuDossier *
 read_dossier (sqlite3_stmt *stmt)
 {
   GuDossier *d = gu_dossier_new ();
   d->id = sqlite3_column_int64 (stmt, 0);
-  d->reference = column_dup (stmt, 1);
-  d->status = column_dup (stmt, 2);
-  d->applicant = column_dup (stmt, 3);
-  d->applicant_name = column_dup (stmt, 4);
-  d->organisation = column_dup (stmt, 5);
-  d->legal_category = column_dup (stmt, 6);
-  d->flags = column_dup (stmt, 7);
-  d->first_received_at = column_dup (stmt, 8);
-  d->updated_at = column_dup (stmt, 9);
+  d->reference = gu_store_column_dup (stmt, 1);
+  d->status = gu_store_column_dup (stmt, 2);
+  d->applicant = gu_store_column_dup (stmt, 3);
+  d->applicant_name = gu_store_column_dup (stmt, 4);
+  d->organisation = gu_store_column_dup (stmt, 5);
+  d->legal_category = gu_store_column_dup (stmt, 6);
+  d->flags = gu_store_column_dup (stmt, 7);
+  d->first_received_at = gu_store_column_dup (stmt, 8);
+  d->updated_at = gu_store_column_dup (stmt, 9);
   return d;
 }
 
@@ -43,15 +36,15 @@ read_document (sqlite3_stmt *stmt)
 {
   GuDossierDocument *doc = gu_dossier_document_new ();
   doc->id = sqlite3_column_int64 (stmt, 1);
-  doc->filename = column_dup (stmt, 2);
-  doc->archive_path = column_dup (stmt, 3);
-  doc->sha256 = column_dup (stmt, 4);
+  doc->filename = gu_store_column_dup (stmt, 2);
+  doc->archive_path = gu_store_column_dup (stmt, 3);
+  doc->sha256 = gu_store_column_dup (stmt, 4);
   doc->size = sqlite3_column_int64 (stmt, 5);
-  doc->sniffed_type = column_dup (stmt, 6);
+  doc->sniffed_type = gu_store_column_dup (stmt, 6);
   doc->flags = (guint) sqlite3_column_int (stmt, 7);
-  doc->unreadable_reason = column_dup (stmt, 8);
-  doc->source = column_dup (stmt, 9);
-  doc->received_at = column_dup (stmt, 10);
+  doc->unreadable_reason = gu_store_column_dup (stmt, 8);
+  doc->source = gu_store_column_dup (stmt, 9);
+  doc->received_at = gu_store_column_dup (stmt, 10);
   return doc;
 }
 
@@ -94,8 +87,8 @@ add_piece (sqlite3_stmt *stmt, gpointer data)
   if (doc == NULL)
     return;
   GuPieceMatch *m = g_new0 (GuPieceMatch, 1);
-  m->key = column_dup (stmt, 1);
-  m->evidence = column_dup (stmt, 2);
+  m->key = gu_store_column_dup (stmt, 1);
+  m->evidence = gu_store_column_dup (stmt, 2);
   g_ptr_array_add (doc->pieces, m);
 }
 
@@ -104,11 +97,11 @@ add_message (sqlite3_stmt *stmt, gpointer data)
 {
   GuDossier *d = data;
   GuDossierMessage *m = g_new0 (GuDossierMessage, 1);
-  m->message_id = column_dup (stmt, 0);
-  m->received_at = column_dup (stmt, 1);
-  m->role = column_dup (stmt, 2);
-  m->outcome = column_dup (stmt, 3);
-  m->subject = column_dup (stmt, 4);
+  m->message_id = gu_store_column_dup (stmt, 0);
+  m->received_at = gu_store_column_dup (stmt, 1);
+  m->role = gu_store_column_dup (stmt, 2);
+  m->outcome = gu_store_column_dup (stmt, 3);
+  m->subject = gu_store_column_dup (stmt, 4);
   g_ptr_array_add (d->messages, m);
 }
 
@@ -117,9 +110,9 @@ add_event (sqlite3_stmt *stmt, gpointer data)
 {
   GuDossier *d = data;
   GuDossierEvent *e = g_new0 (GuDossierEvent, 1);
-  e->at = column_dup (stmt, 0);
-  e->kind = column_dup (stmt, 1);
-  e->detail = column_dup (stmt, 2);
+  e->at = gu_store_column_dup (stmt, 0);
+  e->kind = gu_store_column_dup (stmt, 1);
+  e->detail = gu_store_column_dup (stmt, 2);
   g_ptr_array_add (d->events, e);
 }
 

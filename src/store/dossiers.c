@@ -9,22 +9,6 @@
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *s)
-{
-  if (s != NULL)
-    sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, i);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt, int i)
-{
-  const unsigned char *t = sqlite3_column_text (stmt, i);
-  return t != NULL ? g_strdup ((const char *) t) : NULL;
-}
-
 /* Runs a query whose first row is (id, applicant). */
 static gint64
 first_dossier (GuStore *store, sqlite3_stmt *stmt, char **owner, GError **error)
@@ -35,7 +19,7 @@ first_dossier (GuStore *store, sqlite3_stmt *stmt, char **owner, GError **error)
     {
       id = sqlite3_column_int64 (stmt, 0);
       if (owner != NULL)
-        *owner = column_dup (stmt, 1);
+        *owner = gu_store_column_dup (stmt, 1);
     }
   else if (rc != SQLITE_DONE)
     id = gu_store_fail (store, rc, "find dossier", error) ? 0 : -1;
@@ -51,8 +35,8 @@ gu_store_dossier_by_reference (GuStore *store, const char *call_id, const char *
       "SELECT id, applicant FROM dossiers WHERE call_id = ? AND reference = ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, call_id);
-  bind_text (stmt, 2, reference);
+  gu_store_bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 2, reference);
   return first_dossier (store, stmt, owner, error);
 }
 
@@ -67,8 +51,8 @@ gu_store_dossier_by_reply (GuStore *store, const char *call_id, const char *cons
           " WHERE o.smtp_message_id = ? AND d.call_id = ? LIMIT 1", error);
       if (stmt == NULL)
         return -1;
-      bind_text (stmt, 1, *mid);
-      bind_text (stmt, 2, call_id);
+      gu_store_bind_text (stmt, 1, *mid);
+      gu_store_bind_text (stmt, 2, call_id);
       gint64 id = first_dossier (store, stmt, owner, error);
       if (id != 0)
         return id;
@@ -84,8 +68,8 @@ gu_store_dossiers_of_applicant (GuStore *store, const char *call_id, const char 
       "SELECT count(*), min(id) FROM dossiers WHERE call_id = ? AND applicant = ? COLLATE NOCASE", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, call_id);
-  bind_text (stmt, 2, applicant);
+  gu_store_bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 2, applicant);
   int rc = sqlite3_step (stmt);
   gint64 n = -1;
   if (rc == SQLITE_ROW)
@@ -107,7 +91,7 @@ next_sequence (GuStore *store, const char *call_id, GError **error)
       " ON CONFLICT (call_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 1, call_id);
   int rc = sqlite3_step (stmt);
   gint64 seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   /* RETURNING: the row must be stepped to the end before reset. */
@@ -137,12 +121,12 @@ gu_store_dossier_create (GuStore *store, const char *call_id,
       " first_received_at, updated_at) VALUES (?,?,?,?,?,'incomplete',?," NOW_SQL ")", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 1, call_id);
   sqlite3_bind_int64 (stmt, 2, seq);
-  bind_text (stmt, 3, ref);
-  bind_text (stmt, 4, applicant);
-  bind_text (stmt, 5, applicant_name);
-  bind_text (stmt, 6, first_received_at);
+  gu_store_bind_text (stmt, 3, ref);
+  gu_store_bind_text (stmt, 4, applicant);
+  gu_store_bind_text (stmt, 5, applicant_name);
+  gu_store_bind_text (stmt, 6, first_received_at);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -164,10 +148,10 @@ gu_store_dossier_update (GuStore *store, gint64 id, const char *status, const ch
       " updated_at = " NOW_SQL " WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, status);
-  bind_text (stmt, 2, organisation);
-  bind_text (stmt, 3, legal_category);
-  bind_text (stmt, 4, flags);
+  gu_store_bind_text (stmt, 1, status);
+  gu_store_bind_text (stmt, 2, organisation);
+  gu_store_bind_text (stmt, 3, legal_category);
+  gu_store_bind_text (stmt, 4, flags);
   sqlite3_bind_int64 (stmt, 5, id);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -184,7 +168,7 @@ gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier
     return FALSE;
   if (dossier_id > 0)
     sqlite3_bind_int64 (stmt, 1, dossier_id);
-  bind_text (stmt, 2, outcome);
+  gu_store_bind_text (stmt, 2, outcome);
   sqlite3_bind_int64 (stmt, 3, message_row);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -212,10 +196,10 @@ gu_store_override_record (GuStore *store, const char *call_id, const char *refer
   if (stmt == NULL)
     return FALSE;
   g_autofree char *joined = g_strjoinv (" ", (char **) keys);
-  bind_text (stmt, 1, call_id);
-  bind_text (stmt, 2, reference);
-  bind_text (stmt, 3, sha256);
-  bind_text (stmt, 4, joined);
+  gu_store_bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 2, reference);
+  gu_store_bind_text (stmt, 3, sha256);
+  gu_store_bind_text (stmt, 4, joined);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "record override", error);
@@ -228,14 +212,14 @@ gu_store_override_list (GuStore *store, const char *call_id, GError **error)
       "SELECT reference, sha256, keys FROM admin_overrides WHERE call_id = ? ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, call_id);
+  gu_store_bind_text (stmt, 1, call_id);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_override_free);
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       GuOverride *o = g_new0 (GuOverride, 1);
-      o->reference = column_dup (stmt, 0);
-      o->sha256 = column_dup (stmt, 1);
+      o->reference = gu_store_column_dup (stmt, 0);
+      o->sha256 = gu_store_column_dup (stmt, 1);
       o->keys = g_strsplit_set ((const char *) sqlite3_column_text (stmt, 2), " ", -1);
       /* "" splits into one empty item: "none". */
       if (o->keys[0] != NULL && *o->keys[0] == '\0')

@@ -6,15 +6,6 @@
 #include "store/store-private.h"
 #include "util/error.h"
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *s)
-{
-  if (s != NULL)
-    sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, i);
-}
-
 /* Steps a statement that returns at most one integer. Returns the value,
  * 0 when no row, -1 on error. */
 static gint64
@@ -47,7 +38,7 @@ gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, GError **e
   sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE raw_sha256 = ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, raw_sha256);
+  gu_store_bind_text (stmt, 1, raw_sha256);
   return step_single_id (store, stmt, error);
 }
 
@@ -59,9 +50,9 @@ gu_store_find_message_by_content (GuStore *store, const char *message_id, const 
       "SELECT id FROM messages WHERE message_id = ? AND sender IS ? AND content_key = ? LIMIT 1", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, message_id);
-  bind_text (stmt, 2, sender);
-  bind_text (stmt, 3, content_key);
+  gu_store_bind_text (stmt, 1, message_id);
+  gu_store_bind_text (stmt, 2, sender);
+  gu_store_bind_text (stmt, 3, content_key);
   return step_single_id (store, stmt, error);
 }
 
@@ -71,7 +62,7 @@ gu_store_message_id_known (GuStore *store, const char *message_id)
   sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE message_id = ? LIMIT 1", NULL);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, message_id);
+  gu_store_bind_text (stmt, 1, message_id);
   return step_single_id (store, stmt, NULL) > 0;
 }
 
@@ -94,13 +85,13 @@ static void
 bind_receipt (sqlite3_stmt *stmt, const GuReceipt *receipt)
 {
   g_autofree char *received = gu_store_time_text (receipt->received_at);
-  bind_text (stmt, 13, receipt->mailbox);
+  gu_store_bind_text (stmt, 13, receipt->mailbox);
   if (receipt->mailbox != NULL)
     {
       sqlite3_bind_int64 (stmt, 14, receipt->uidvalidity);
       sqlite3_bind_int64 (stmt, 15, receipt->uid);
     }
-  bind_text (stmt, 16, received);
+  gu_store_bind_text (stmt, 16, received);
 }
 
 gint64
@@ -119,26 +110,26 @@ gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *
     return -1;
   g_autofree char *refs = join_references (msg);
   g_autofree char *date = msg->date != NULL ? g_date_time_format_iso8601 (msg->date) : NULL;
-  bind_text (stmt, 1, msg->raw_sha256);
+  gu_store_bind_text (stmt, 1, msg->raw_sha256);
   sqlite3_bind_int64 (stmt, 2, (gint64) msg->raw_size);
-  bind_text (stmt, 3, msg->message_id);
+  gu_store_bind_text (stmt, 3, msg->message_id);
   sqlite3_bind_int (stmt, 4, msg->message_id_derived);
-  bind_text (stmt, 5, msg->from_addr);
-  bind_text (stmt, 6, msg->from_name);
-  bind_text (stmt, 7, msg->reply_to);
-  bind_text (stmt, 8, msg->subject);
-  bind_text (stmt, 9, msg->in_reply_to);
-  bind_text (stmt, 10, refs);
-  bind_text (stmt, 11, date);
-  bind_text (stmt, 12, msg->body_text);
+  gu_store_bind_text (stmt, 5, msg->from_addr);
+  gu_store_bind_text (stmt, 6, msg->from_name);
+  gu_store_bind_text (stmt, 7, msg->reply_to);
+  gu_store_bind_text (stmt, 8, msg->subject);
+  gu_store_bind_text (stmt, 9, msg->in_reply_to);
+  gu_store_bind_text (stmt, 10, refs);
+  gu_store_bind_text (stmt, 11, date);
+  gu_store_bind_text (stmt, 12, msg->body_text);
   bind_receipt (stmt, receipt);
-  bind_text (stmt, 17, gu_role_to_string (msg->role));
-  bind_text (stmt, 18, msg->automatic_reason);
+  gu_store_bind_text (stmt, 17, gu_role_to_string (msg->role));
+  gu_store_bind_text (stmt, 18, msg->automatic_reason);
   sqlite3_bind_int (stmt, 19, msg->is_bounce);
-  bind_text (stmt, 20, msg->bounced_message_id);
-  bind_text (stmt, 21, outcome);
-  bind_text (stmt, 22, error_text);
-  bind_text (stmt, 23, content_key);
+  gu_store_bind_text (stmt, 20, msg->bounced_message_id);
+  gu_store_bind_text (stmt, 21, outcome);
+  gu_store_bind_text (stmt, 22, error_text);
+  gu_store_bind_text (stmt, 23, content_key);
   if (!step_done (store, stmt, "insert message", error))
     return -1;
   return sqlite3_last_insert_rowid (store->db);
@@ -159,14 +150,14 @@ insert_document (GuStore *store, gint64 message_row, const GuDocument *doc, int 
     sqlite3_bind_int64 (stmt, 2, parent_id);
   sqlite3_bind_int (stmt, 3, position);
   sqlite3_bind_int (stmt, 4, doc->depth);
-  bind_text (stmt, 5, doc->filename);
-  bind_text (stmt, 6, doc->archive_path);
-  bind_text (stmt, 7, doc->declared_type);
-  bind_text (stmt, 8, doc->sniffed_type);
+  gu_store_bind_text (stmt, 5, doc->filename);
+  gu_store_bind_text (stmt, 6, doc->archive_path);
+  gu_store_bind_text (stmt, 7, doc->declared_type);
+  gu_store_bind_text (stmt, 8, doc->sniffed_type);
   sqlite3_bind_int64 (stmt, 9, doc->content != NULL ? (gint64) g_bytes_get_size (doc->content) : 0);
-  bind_text (stmt, 10, doc->sha256);
+  gu_store_bind_text (stmt, 10, doc->sha256);
   sqlite3_bind_int (stmt, 11, (int) doc->flags);
-  bind_text (stmt, 12, doc->unreadable_reason);
+  gu_store_bind_text (stmt, 12, doc->unreadable_reason);
   if (!step_done (store, stmt, "insert document", error))
     return -1;
   return sqlite3_last_insert_rowid (store->db);
@@ -183,8 +174,8 @@ insert_pieces (GuStore *store, gint64 document_id, const GuDocument *doc, GError
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, document_id);
-      bind_text (stmt, 2, m->key);
-      bind_text (stmt, 3, m->evidence);
+      gu_store_bind_text (stmt, 2, m->key);
+      gu_store_bind_text (stmt, 3, m->evidence);
       if (!step_done (store, stmt, "insert piece", error))
         return FALSE;
     }
@@ -220,8 +211,8 @@ gu_store_add_event (GuStore *store, gint64 message_row, gint64 dossier_id, const
     sqlite3_bind_int64 (stmt, 1, message_row);
   if (dossier_id > 0)
     sqlite3_bind_int64 (stmt, 2, dossier_id);
-  bind_text (stmt, 3, kind);
-  bind_text (stmt, 4, detail);
+  gu_store_bind_text (stmt, 3, kind);
+  gu_store_bind_text (stmt, 4, detail);
   return step_done (store, stmt, "insert event", error);
 }
 

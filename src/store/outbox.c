@@ -12,22 +12,6 @@
   "o.id, o.dedupe_key, o.kind, o.recipient, o.subject, o.smtp_message_id, o.raw_sha256, o.state," \
   " o.attempts, o.next_attempt_at, o.last_error, o.server_reply, o.created_at, o.sent_at, d.reference"
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *s)
-{
-  if (s != NULL)
-    sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, i);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt, int i)
-{
-  const unsigned char *t = sqlite3_column_text (stmt, i);
-  return t != NULL ? g_strdup ((const char *) t) : NULL;
-}
-
 void
 gu_outbox_row_free (GuOutboxRow *row)
 {
@@ -54,20 +38,20 @@ read_row (sqlite3_stmt *stmt)
 {
   GuOutboxRow *row = g_new0 (GuOutboxRow, 1);
   row->id = sqlite3_column_int64 (stmt, 0);
-  row->dedupe_key = column_dup (stmt, 1);
-  row->kind = column_dup (stmt, 2);
-  row->recipient = column_dup (stmt, 3);
-  row->subject = column_dup (stmt, 4);
-  row->smtp_message_id = column_dup (stmt, 5);
-  row->raw_sha256 = column_dup (stmt, 6);
-  row->state = column_dup (stmt, 7);
+  row->dedupe_key = gu_store_column_dup (stmt, 1);
+  row->kind = gu_store_column_dup (stmt, 2);
+  row->recipient = gu_store_column_dup (stmt, 3);
+  row->subject = gu_store_column_dup (stmt, 4);
+  row->smtp_message_id = gu_store_column_dup (stmt, 5);
+  row->raw_sha256 = gu_store_column_dup (stmt, 6);
+  row->state = gu_store_column_dup (stmt, 7);
   row->attempts = sqlite3_column_int (stmt, 8);
-  row->next_attempt_at = column_dup (stmt, 9);
-  row->last_error = column_dup (stmt, 10);
-  row->server_reply = column_dup (stmt, 11);
-  row->created_at = column_dup (stmt, 12);
-  row->sent_at = column_dup (stmt, 13);
-  row->dossier_reference = column_dup (stmt, 14);
+  row->next_attempt_at = gu_store_column_dup (stmt, 9);
+  row->last_error = gu_store_column_dup (stmt, 10);
+  row->server_reply = gu_store_column_dup (stmt, 11);
+  row->created_at = gu_store_column_dup (stmt, 12);
+  row->sent_at = gu_store_column_dup (stmt, 13);
+  row->dossier_reference = gu_store_column_dup (stmt, 14);
   return row;
 }
 
@@ -98,18 +82,18 @@ gu_store_outbox_add (GuStore *store, const GuOutboxRow *row, gint64 message_row,
       " VALUES (?,?,?,?,?,?,?,?,?,?," NOW_SQL ") ON CONFLICT (dedupe_key) DO NOTHING", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, row->dedupe_key);
-  bind_text (stmt, 2, row->kind);
+  gu_store_bind_text (stmt, 1, row->dedupe_key);
+  gu_store_bind_text (stmt, 2, row->kind);
   if (message_row > 0)
     sqlite3_bind_int64 (stmt, 3, message_row);
   if (dossier_id > 0)
     sqlite3_bind_int64 (stmt, 4, dossier_id);
-  bind_text (stmt, 5, row->recipient);
-  bind_text (stmt, 6, row->subject);
-  bind_text (stmt, 7, row->smtp_message_id);
-  bind_text (stmt, 8, row->raw_sha256);
-  bind_text (stmt, 9, row->raw_sha256 != NULL ? "pending" : "suppressed");
-  bind_text (stmt, 10, row->last_error);
+  gu_store_bind_text (stmt, 5, row->recipient);
+  gu_store_bind_text (stmt, 6, row->subject);
+  gu_store_bind_text (stmt, 7, row->smtp_message_id);
+  gu_store_bind_text (stmt, 8, row->raw_sha256);
+  gu_store_bind_text (stmt, 9, row->raw_sha256 != NULL ? "pending" : "suppressed");
+  gu_store_bind_text (stmt, 10, row->last_error);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -126,7 +110,7 @@ gu_store_outbox_due (GuStore *store, const char *now, guint limit, GError **erro
       " ORDER BY o.id LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, now);
+  gu_store_bind_text (stmt, 1, now);
   sqlite3_bind_int (stmt, 2, (int) limit);
   return read_rows (store, stmt, error);
 }
@@ -150,11 +134,11 @@ gu_store_outbox_update (GuStore *store, gint64 id, const char *state, int attemp
       " sent_at = CASE WHEN ? THEN " NOW_SQL " ELSE sent_at END WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, state);
+  gu_store_bind_text (stmt, 1, state);
   sqlite3_bind_int (stmt, 2, attempts);
-  bind_text (stmt, 3, next_attempt_at);
-  bind_text (stmt, 4, last_error);
-  bind_text (stmt, 5, server_reply);
+  gu_store_bind_text (stmt, 3, next_attempt_at);
+  gu_store_bind_text (stmt, 4, last_error);
+  gu_store_bind_text (stmt, 5, server_reply);
   sqlite3_bind_int (stmt, 6, sent_now);
   sqlite3_bind_int64 (stmt, 7, id);
   int rc = sqlite3_step (stmt);
@@ -170,8 +154,8 @@ gu_store_outbox_bounced (GuStore *store, const char *smtp_message_id, const char
       "UPDATE outbox SET state = 'bounced', last_error = ? WHERE smtp_message_id = ? RETURNING id", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, diagnostic);
-  bind_text (stmt, 2, smtp_message_id);
+  gu_store_bind_text (stmt, 1, diagnostic);
+  gu_store_bind_text (stmt, 2, smtp_message_id);
   int rc = sqlite3_step (stmt);
   gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   while (rc == SQLITE_ROW)
@@ -188,14 +172,14 @@ gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error)
       " server_reply = ?, sent_at = ?, created_at = ? WHERE dedupe_key = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, old->state);
+  gu_store_bind_text (stmt, 1, old->state);
   sqlite3_bind_int (stmt, 2, old->attempts);
-  bind_text (stmt, 3, old->next_attempt_at);
-  bind_text (stmt, 4, old->last_error);
-  bind_text (stmt, 5, old->server_reply);
-  bind_text (stmt, 6, old->sent_at);
-  bind_text (stmt, 7, old->created_at);
-  bind_text (stmt, 8, old->dedupe_key);
+  gu_store_bind_text (stmt, 3, old->next_attempt_at);
+  gu_store_bind_text (stmt, 4, old->last_error);
+  gu_store_bind_text (stmt, 5, old->server_reply);
+  gu_store_bind_text (stmt, 6, old->sent_at);
+  gu_store_bind_text (stmt, 7, old->created_at);
+  gu_store_bind_text (stmt, 8, old->dedupe_key);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "restore reply", error);
@@ -208,8 +192,8 @@ gu_store_replies_since (GuStore *store, const char *address, const char *since, 
       "SELECT count(*) FROM rate_limits WHERE address = ? COLLATE NOCASE AND at >= ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, address);
-  bind_text (stmt, 2, since);
+  gu_store_bind_text (stmt, 1, address);
+  gu_store_bind_text (stmt, 2, since);
   int rc = sqlite3_step (stmt);
   gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   sqlite3_reset (stmt);
@@ -224,8 +208,8 @@ gu_store_reply_counted (GuStore *store, const char *address, const char *at, GEr
   sqlite3_stmt *stmt = gu_store_stmt (store, "INSERT INTO rate_limits (address, at) VALUES (lower(?), ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, address);
-  bind_text (stmt, 2, at);
+  gu_store_bind_text (stmt, 1, address);
+  gu_store_bind_text (stmt, 2, at);
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "count reply", error);

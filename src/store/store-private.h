@@ -21,4 +21,10 @@ gboolean gu_store_fail (GuStore *store, int rc, const char *what, GError **error
  * and unbound; owned by the store. NULL with error set on failure. */
 sqlite3_stmt *gu_store_stmt (GuStore *store, const char *sql, GError **error);
 
+/* Binds s, or NULL when s is NULL. */
+void gu_store_bind_text (sqlite3_stmt *stmt, int i, const char *s);
+
+/* Returns column i as a newly allocated string, or NULL. */
+char *gu_store_column_dup (sqlite3_stmt *stmt, int i);
+
 #endif

@@ -176,3 +176,19 @@ gu_store_time_text (GDateTime *t)
   g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
+
+void
+gu_store_bind_text (sqlite3_stmt *stmt, int i, const char *s)
+{
+  if (s != NULL)
+    sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+char *
+gu_store_column_dup (sqlite3_stmt *stmt, int i)
+{
+  const unsigned char *t = sqlite3_column_text (stmt, i);
+  return t != NULL ? g_strdup ((const char *) t) : NULL;
+}
