@@ -4,7 +4,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 packages="
-  build-essential autoconf automake pkg-config tzdata
+  build-essential autoconf automake pkg-config tzdata ca-certificates
   libglib2.0-dev libglib2.0-dev-bin libgmime-3.0-dev libetpan-dev
   libcurl4-gnutls-dev libarchive-dev libjson-glib-dev libmagic-dev
   libsqlite3-dev libgnutls28-dev

@@ -361,9 +361,10 @@ load_trust (const char *ca_file, GError **error)
     r = gnutls_x509_trust_list_add_system_trust (tl, 0, 0);
   if (r > 0)
     return tl;
-  g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "no trusted certificate in %s: %s",
+  g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "no trusted certificate in %s: %s%s",
                ca_file != NULL ? ca_file : "the system store",
-               r < 0 ? gnutls_strerror (r) : "empty");
+               r < 0 ? gnutls_strerror (r) : "empty",
+               ca_file != NULL ? "" : " (install ca-certificates, or set [imap] ca_file)");
   if (tl != NULL)
     gnutls_x509_trust_list_deinit (tl, 1);
   return NULL;

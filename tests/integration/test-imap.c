@@ -242,8 +242,11 @@ check_refused_before_login (const char *url, const char *host)
   g_autoptr (GError) error = NULL;
   g_assert_null (gu_imap_connect (&o, &error));
   g_assert_error (error, GU_ERROR, GU_ERROR_CONFIG);
+  /* Refused either way: by the system's CAs, or for want of any (a
+   * machine without ca-certificates). */
   g_autofree char *prefix = g_strdup_printf ("certificate of %s not trusted: ", host);
-  g_assert_true (g_str_has_prefix (error->message, prefix));
+  g_assert_true (g_str_has_prefix (error->message, prefix)
+                 || g_str_has_prefix (error->message, "no trusted certificate in the system store"));
   g_test_message ("%s", error->message);
   wait_no_auth_logged (no_auth);
   g_assert_cmpuint (count_in_file (log, "Login: user=<"), ==, logins);
