@@ -44,7 +44,7 @@ print(m["to"]); print(m["subject"]); print(m["message-id"]); print(m["auto-submi
 print(m.get_body(("plain",)).get_content())
 PY
 }
-tap_plan 26
+tap_plan 28
 
 # --- the example dossiers, as the daemon would see them ---
 ex="$GU_TOP_SRCDIR/examples/dossiers"
@@ -172,6 +172,17 @@ sql "update outbox set state = 'pending', next_attempt_at = null where id = $id"
 guichet send >/dev/null
 mid=$(sql "select smtp_message_id from outbox where id = $id")
 tap_is "$(grep -l "$mid" "$SINK_DIR"/*.eml | wc -l)" 2 "a reply sent again after a crash carries the same Message-ID"
+
+# --- a reply in the thread of our acknowledgement finds its dossier ---
+mid=$(sql "select o.smtp_message_id from outbox o join dossiers d on d.id = o.dossier_id where d.reference = 'FI-2020-0005'")
+printf 'Lettre du maire\n' >"$T/l.txt"
+/usr/bin/python3 "$GU_TOP_SRCDIR/tests/tools/mkmail.py" --from "Julie Robert <julie.robert@gmail.com>" \
+	--subject "Re: votre message" --in-reply-to "<$mid>" --references "<$mid>" --body "Voici la lettre." \
+	--attach "$T/l.txt=Lettre de soutien.pdf" -o "$T/thread.eml"
+tap_is "$(guichet ingest --received 2020-02-26T09:00:00+01:00 "$T/thread.eml")" "FI-2020-0005 incomplete" \
+	"In-Reply-To naming our reply files the message in that dossier"
+tap_ok '[ "$(sql "select count(*) from events e join dossiers d on d.id = e.dossier_id where d.reference = '"'"'FI-2020-0005'"'"' and e.detail like '"'"'matched by thread%'"'"'")" -eq 1 ]' \
+	"by the thread rule"
 
 # --- outbox --json ---
 out=$(guichet outbox --json)
