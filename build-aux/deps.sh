@@ -10,7 +10,7 @@ packages="
   libsqlite3-dev libgnutls28-dev
   poppler-utils antiword catdoc
   dovecot-core dovecot-imapd python3 python3-aiosmtpd openssl
-  zip unzip file qpdf sqlite3 clang libclang-rt-14-dev
+  zip unzip file qpdf bc sqlite3 clang libclang-rt-14-dev
 "
 missing=""
 for p in $packages; do
