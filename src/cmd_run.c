@@ -19,17 +19,21 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+/* Set by every signal we handle: what IDLE and sleeps watch. */
+static volatile sig_atomic_t wake_requested;
 
 static void
 on_stop (int sig)
 {
   stop_requested = 1;
+  wake_requested = 1;
 }
 
 static void
 on_reload (int sig)
 {
   reload_requested = 1;
+  wake_requested = 1;
 }
 
 static void
@@ -51,11 +55,12 @@ gu_run_stopping (void)
 }
 
 const volatile int *
-gu_run_stop_flag (void)
+gu_run_wake_flag (void)
 {
   /* sig_atomic_t is int on every platform we build on. */
   G_STATIC_ASSERT (sizeof (sig_atomic_t) == sizeof (int));
-  return (const volatile int *) &stop_requested;
+  wake_requested = stop_requested || reload_requested;
+  return (const volatile int *) &wake_requested;
 }
 
 /* Sleeps up to seconds, waking early when asked to stop or reload. */

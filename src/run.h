@@ -15,8 +15,9 @@ typedef struct {
 
 /* TRUE once SIGTERM or SIGINT arrived. */
 gboolean gu_run_stopping (void);
-/* The flag the signal handlers set, for IDLE to watch. */
-const volatile int *gu_run_stop_flag (void);
+/* The flag the signal handlers set (stop or reload), for IDLE to watch;
+ * cleared by this call unless a request is still pending. */
+const volatile int *gu_run_wake_flag (void);
 /* Sleeps, waking early on a signal. */
 void gu_run_sleep (int seconds);
 

@@ -199,7 +199,7 @@ gu_run_imap_wait (GuApp *app, GuRunState *state)
     }
   g_autoptr (GError) error = NULL;
   gboolean changed = FALSE;
-  if (!gu_imap_idle (state->imap, IDLE_SECONDS, gu_run_stop_flag (), &changed, &error))
+  if (!gu_imap_idle (state->imap, IDLE_SECONDS, gu_run_wake_flag (), &changed, &error))
     {
       g_info ("IDLE ended: %s", error->message);
       gu_run_imap_disconnect (state);

@@ -17,7 +17,9 @@ process_entry (GuApp *app, GuIntake *intake, const char *root, const GuMaildirEn
   g_autoptr (GBytes) raw = gu_source_read_file (e->path, error);
   if (raw == NULL)
     return FALSE;
-  GuReceipt receipt = { .mailbox = root, .received_at = e->received };
+  /* A Maildir has no UIDs: like a file given to ingest, the message is
+   * known by its SHA-256 alone. */
+  GuReceipt receipt = { .received_at = e->received };
   GuIntakeResult result;
   if (!gu_intake_process (intake, raw, &receipt, &result, error))
     {

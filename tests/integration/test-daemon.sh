@@ -45,7 +45,7 @@ mail() {
 		${4:+--attach "$T/mail/att.txt=$4"} -o "$T/mail/$1"
 }
 
-tap_plan 27
+tap_plan 32
 
 # --- the window, on INTERNALDATE ---
 mail early.eml "A <a@early.example>" "Candidature" "Presentation.pdf"
@@ -100,6 +100,9 @@ for _ in $(seq 1 150); do [ -n "$(st g@restart.example)" ] && break; sleep 0.1; 
 tap_is "$(st g@restart.example)" "incomplete" "after the server restarts, the daemon reconnects and goes on"
 tap_ok 'grep -q "retrying" "$T/daemon.err"' "the lost connection is logged"
 tap_is "$(grep -c 'retrying' "$T/daemon.err")" 1 "once, not once per retry"
+kill -HUP "$daemon"
+for _ in $(seq 1 30); do grep -q "configuration reloaded" "$T/daemon.err" && break; sleep 0.1; done
+tap_ok 'grep -q "configuration reloaded" "$T/daemon.err"' "SIGHUP reloads the configuration"
 kill -TERM "$daemon"
 wait "$daemon"; rc=$?
 tap_is "$rc" 0 "SIGTERM: the daemon finishes and exits 0"
@@ -155,4 +158,18 @@ tail -n 3 "$T/many.err" | sed 's/^/# /'
 fetches=$(cat "$RIG_RAWLOG_DIR"/*.in | grep -c 'UID FETCH')
 tap_is "$rc/$(count INBOX)" "0/0" "2,000 messages processed and moved"
 tap_ok '[ "$fetches" -ge 1 ] && [ "$fetches" -le 50 ]' "with batched UID FETCH ($fetches commands for 2,000 messages)"
+# --- a Maildir as the mailbox ---
+md="$T/maildir"
+mkdir -p "$md/new" "$md/cur" "$md/tmp"
+mail md1.eml "H <h@maildir.example>" "Candidature" "Presentation.pdf"
+cp "$T/mail/md1.eml" "$md/new/1582000000.M1P1.host"
+touch -d "2020-02-18 10:00:00 +0100" "$md/new/1582000000.M1P1.host"
+printf 'not mail\n' >"$md/cur/1582000001.M2P2.host:2,"
+write_conf "maildir:$md"
+guichet run --once 2>/dev/null; rc=$?
+tap_is "$rc" 0 "run --once on a Maildir"
+tap_is "$(sql "select received_at from messages where sender = 'h@maildir.example'")" "2020-02-18T09:00:00Z" \
+	"the file's mtime is the receipt time"
+tap_ok '[ -f "$md/.Traités/cur/1582000000.M1P1.host:2," ] && [ -z "$(ls "$md/new")" ]' "the message moved to .Traités/cur"
+tap_ok '[ -f "$md/.Quarantaine/cur/1582000001.M2P2.host:2," ] && [ -z "$(ls "$md/cur")" ]' "the malformed one to .Quarantaine/cur"
 tap_done

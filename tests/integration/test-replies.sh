@@ -44,7 +44,7 @@ print(m["to"]); print(m["subject"]); print(m["message-id"]); print(m["auto-submi
 print(m.get_body(("plain",)).get_content())
 PY
 }
-tap_plan 28
+tap_plan 29
 
 # --- the example dossiers, as the daemon would see them ---
 ex="$GU_TOP_SRCDIR/examples/dossiers"
@@ -165,6 +165,16 @@ guichet send >/dev/null
 sql "update outbox set next_attempt_at = '2000-01-01T00:00:00Z' where state = 'pending'"
 guichet send >/dev/null
 tap_is "$(sql "select state || ' ' || attempts from outbox where recipient = 'x@nulle-part.example'")" "failed 1" "a 550 is final: failed, never retried"
+
+# A reply still failing after three days is given up.
+/usr/bin/python3 "$GU_TOP_SRCDIR/tests/tools/mkmail.py" --from "Wanda <w@lointain.example>" --subject "Dossier" \
+	--body "Bonjour" --attach "$T/q.txt=Presentation.pdf" -o "$T/w.eml"
+guichet ingest --received 2020-02-06T12:00:00+01:00 "$T/w.eml" >/dev/null
+sql "update outbox set created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-4 days') where recipient = 'w@lointain.example'"
+printf '451 4.3.0 try later\n' >"$SINK_DIR/.reply-once"
+guichet send >/dev/null
+tap_is "$(sql "select state from outbox where recipient = 'w@lointain.example'")" "failed" \
+	"a temporary failure after three days of trying is given up (failed)"
 
 # --- a crash between sending and recording: one resend, same Message-ID ---
 id=$(sql "select id from outbox where recipient = 'yann@lent.example'")
