@@ -639,6 +639,7 @@ test_idle_stop_and_timeout (void)
   /* The session is still good after IDLE ... DONE. */
   g_autoptr (GArray) uids = gu_imap_search_from (imap, 1, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (uids);
   gu_imap_close (imap);
 }
 

@@ -282,7 +282,7 @@ test_null_sender (void)
   GuSmtp *smtp = rig_sender ();
   g_autoptr (GBytes) msg = message ("Accus\xc3\xa9 de r\xc3\xa9" "ception", "Re\xc3\xa7u.\r\n");
   guint seq = sink_last () + 1;
-  g_autofree char *reply = send_expect (smtp, "", msg, GU_SEND_OK);
+  g_free (send_expect (smtp, "", msg, GU_SEND_OK));
   g_autoptr (GBytes) got = sink_eml (seq);
   g_assert_true (g_bytes_equal (got, msg));
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -331,7 +331,7 @@ check_forced (const char *file, const char *answer, GuSendResult want)
   g_assert_true (g_str_has_prefix (reply, answer));
   g_assert_cmpuint (sink_last (), ==, before);
   guint seq = before + 1;
-  g_autofree char *again = send_expect (smtp, FROM, msg, GU_SEND_OK);
+  g_free (send_expect (smtp, FROM, msg, GU_SEND_OK));
   g_autoptr (GBytes) got = sink_eml (seq);
   g_assert_true (g_bytes_equal (got, msg));
   gu_smtp_free (smtp);
@@ -382,7 +382,7 @@ test_server_down (void)
   g_assert_nonnull (strstr (reply, "onnect"));
   run_rig ("start-smtp");
   guint seq = sink_last () + 1;
-  g_autofree char *again = send_expect (smtp, FROM, msg, GU_SEND_OK);
+  g_free (send_expect (smtp, FROM, msg, GU_SEND_OK));
   g_autoptr (GBytes) got = sink_eml (seq);
   g_assert_true (g_bytes_equal (got, msg));
   gu_smtp_free (smtp);
@@ -397,8 +397,8 @@ test_auth (void)
   GuSmtp *smtp = gu_smtp_new (&o);
   g_autoptr (GBytes) msg = message ("Auth", "Texte.\r\n");
   guint seq = sink_last () + 1;
-  g_autofree char *reply = send_expect (smtp, FROM, msg, GU_SEND_OK);
-  g_autoptr (GBytes) got = sink_eml (seq);
+  g_free (send_expect (smtp, FROM, msg, GU_SEND_OK));
+  g_bytes_unref (sink_eml (seq));
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *meta = sink_json (seq, parser);
   g_assert_cmpstr (json_object_get_string_member (meta, "auth_user"), ==, rig.user);
@@ -433,7 +433,7 @@ check_tls (const char *host, const char *suffix, gboolean verify, const char *ca
   g_autofree char *reply = send_expect (smtp, FROM, msg, want);
   if (want == GU_SEND_OK)
     {
-      g_autoptr (GBytes) got = sink_eml (seq);
+      g_bytes_unref (sink_eml (seq));
       g_autoptr (JsonParser) parser = json_parser_new ();
       g_assert_true (json_object_get_boolean_member (sink_json (seq, parser), "tls"));
     }

@@ -796,7 +796,7 @@ test_missing_template (void)
   g_assert_null (none);
   g_assert_error (error, GU_ERROR, GU_ERROR_CONFIG);
   g_clear_error (&error);
-  g_autofree char *path = gu_test_write (dir, "fr/ack-new.txt", "No subject line\n\nBody\n", 0644);
+  g_free (gu_test_write (dir, "fr/ack-new.txt", "No subject line\n\nBody\n", 0644));
   g_autoptr (GBytes) bad = gu_reply_compose (&ctx, NULL, &error);
   g_assert_null (bad);
   g_assert_error (error, GU_ERROR, GU_ERROR_CONFIG);
