@@ -4,7 +4,8 @@
  * it sends the outbox and waits: IDLE where the server has it, else a
  * poll. Connection trouble means reconnecting with backoff, logged once
  * per change of state; SIGTERM and SIGINT finish the current message and
- * exit 0; SIGHUP reloads the config and the call file. */
+ * exit 0; SIGHUP reloads the config and the call file. Once a day, at
+ * [digest] time, the previous day's digest joins the outbox. */
 #include "config.h"
 
 #include <signal.h>
@@ -13,6 +14,7 @@
 
 #include "commands.h"
 #include "pipeline/delivery.h"
+#include "pipeline/digest.h"
 #include "pipeline/intake.h"
 #include "run.h"
 #include "util/error.h"
@@ -102,10 +104,36 @@ deliver_outbox (GuApp *app)
     g_message ("outbox: %u sent, %u to retry, %u failed", counts.sent, counts.retry, counts.failed);
 }
 
+/* Queues yesterday's digest once [digest] time has passed; the normal
+ * delivery then sends it. The store's claim makes it once a day across
+ * restarts; *done (the last day settled) spares a transaction a pass. */
+static void
+queue_digest (GuApp *app, char **done)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *day = gu_digest_due (app->cfg, app->call, now);
+  if (day == NULL || g_strcmp0 (day, *done) == 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  int queued = gu_digest_queue (app->store, app->cfg, app->call, day, &error);
+  if (queued < 0)
+    g_warning ("digest of %s: %s", day, error->message);
+  else if (queued > 0)
+    g_message ("digest of %s queued", day);
+  /* A busy database is tried again next pass; anything else would fail
+   * again and be logged every pass. */
+  if (queued >= 0 || !g_error_matches (error, GU_ERROR, GU_ERROR_TEMPFAIL))
+    {
+      g_free (*done);
+      *done = g_steal_pointer (&day);
+    }
+}
+
 static int
 run_loop (GuApp *app, gboolean once)
 {
   GuRunState state = { 0 };
+  g_autofree char *digest_done = NULL;
   while (!stop_requested)
     {
       if (reload_requested)
@@ -114,10 +142,13 @@ run_loop (GuApp *app, gboolean once)
       gboolean maildir = g_str_has_prefix (app->cfg->imap_url, "maildir:");
       gboolean ok = maildir ? gu_run_maildir_pass (app, &error) : gu_run_imap_pass (app, &state, once, &error);
       if (ok)
-        deliver_outbox (app);
+        {
+          queue_digest (app, &digest_done);
+          deliver_outbox (app);
+        }
       if (once)
         {
-          gu_run_imap_disconnect (&state);
+          gu_run_state_clear (&state);
           return ok ? GU_EXIT_OK : gu_app_fail (g_steal_pointer (&error));
         }
       if (!ok)
@@ -127,7 +158,7 @@ run_loop (GuApp *app, gboolean once)
       else
         gu_run_imap_wait (app, &state);
     }
-  gu_run_imap_disconnect (&state);
+  gu_run_state_clear (&state);
   g_message ("stopped");
   return GU_EXIT_OK;
 }

@@ -22,16 +22,10 @@ is_listed (const GuDossierDocument *doc)
   return !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE));
 }
 
-/* Store times are UTC; people at the Region read Paris time. Returns a
- * newly allocated ISO 8601 string with the call's offset. */
 char *
 gu_view_local_time (const GuCall *call, const char *utc_text)
 {
-  g_autoptr (GDateTime) utc = utc_text != NULL ? g_date_time_new_from_iso8601 (utc_text, NULL) : NULL;
-  if (utc == NULL)
-    return g_strdup (utc_text);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, call->tz);
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+  return gu_call_local_time (call, utc_text);
 }
 
 static void

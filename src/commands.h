@@ -48,6 +48,7 @@ int gu_cmd_export (GuApp *app, int argc, char **argv);
 int gu_cmd_classify (GuApp *app, int argc, char **argv);
 int gu_cmd_outbox (GuApp *app, int argc, char **argv);
 int gu_cmd_send (GuApp *app, int argc, char **argv);
+int gu_cmd_digest (GuApp *app, int argc, char **argv);
 int gu_cmd_run (GuApp *app, int argc, char **argv);
 int gu_cmd_ingest (GuApp *app, int argc, char **argv);
 int gu_cmd_replay (GuApp *app, int argc, char **argv);

@@ -17,8 +17,6 @@ typedef struct {
   const char *summary;
 } Command;
 
-static int not_implemented (GuApp *app, int argc, char **argv);
-
 static const Command commands[] = {
   { "run", gu_cmd_run, "the daemon: fetch, process, send (--once: one pass)" },
   { "ingest", gu_cmd_ingest, "process messages from files or stdin as if fetched" },
@@ -27,21 +25,12 @@ static const Command commands[] = {
   { "export", gu_cmd_export, "all dossiers, one row each (CSV)" },
   { "outbox", gu_cmd_outbox, "replies: pending, sent, failed" },
   { "send", gu_cmd_send, "try the outbox once now" },
-  { "digest", not_implemented, "build (and send) the daily digest" },
+  { "digest", gu_cmd_digest, "build (and send) the daily digest" },
   { "classify", gu_cmd_classify, "override a document's piece classification" },
   { "check-config", gu_cmd_check_config, "validate the config and the call file" },
   { "verify", gu_cmd_verify, "re-hash every stored blob against the database" },
   { "replay", gu_cmd_replay, "rebuild the database from the stored raw messages" },
 };
-
-static const char *current_command;
-
-static int
-not_implemented (GuApp *app, int argc, char **argv)
-{
-  fprintf (stderr, "guichet: %s: not implemented yet\n", current_command);
-  return GU_EXIT_ERROR;
-}
 
 static char *
 command_summary (void)
@@ -123,7 +112,6 @@ main (int argc, char **argv)
     }
   gu_log_init (opts.use_syslog, opts.verbose);
   gu_parse_init ();
-  current_command = cmd->name;
   GuApp app = { .config_path = gu_config_locate (opts.config) };
   g_free (opts.config);
   int status = cmd->run (&app, argc - 1, argv + 1);

@@ -28,6 +28,8 @@ gboolean gu_run_imap_pass (GuApp *app, GuRunState *state, gboolean once, GError 
 /* Waits for new mail: IDLE (re-issued before 29 minutes) or a poll. */
 void gu_run_imap_wait (GuApp *app, GuRunState *state);
 void gu_run_imap_disconnect (GuRunState *state);
+/* Disconnects and frees what the state holds. */
+void gu_run_state_clear (GuRunState *state);
 /* After a failed pass: log the problem if it is new, wait, back off. */
 void gu_run_backoff (GuRunState *state, const GError *error);
 

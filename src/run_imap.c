@@ -65,6 +65,13 @@ gu_run_imap_disconnect (GuRunState *state)
   g_clear_pointer (&state->imap, gu_imap_close);
 }
 
+void
+gu_run_state_clear (GuRunState *state)
+{
+  gu_run_imap_disconnect (state);
+  g_clear_pointer (&state->last_problem, g_free);
+}
+
 static gboolean
 open_session (GuApp *app, GuRunState *state, GError **error)
 {

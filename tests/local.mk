@@ -20,8 +20,10 @@ EXTRA_DIST += tests/lsan.supp tests/integration/common.sh tests/run-suite.sh
 
 include tests/unit/local.mk
 include tests/parse.mk
+include tests/staff.mk
 include tests/unpack.mk
 include tests/reply.mk
+include tests/digest.mk
 include tests/filters.mk
 include tests/rig.mk
 include tests/integration/local.mk

@@ -287,3 +287,14 @@ gu_call_window_position (const GuCall *call, GDateTime *received)
     return GU_WINDOW_LATE;
   return GU_WINDOW_ON_TIME;
 }
+
+/* Store times are UTC; people at the Region read Paris time. */
+char *
+gu_call_local_time (const GuCall *call, const char *utc_text)
+{
+  g_autoptr (GDateTime) utc = utc_text != NULL ? g_date_time_new_from_iso8601 (utc_text, NULL) : NULL;
+  if (utc == NULL)
+    return g_strdup (utc_text);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, call->tz);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}

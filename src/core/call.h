@@ -55,4 +55,9 @@ typedef enum {
  * the call's time zone. */
 GuWindowPosition gu_call_window_position (const GuCall *call, GDateTime *received);
 
+/* Returns utc_text (the store's UTC time) as ISO 8601 in the call's time
+ * zone with its offset ("2020-02-03T09:30:00+01:00"), newly allocated;
+ * a copy of utc_text when it does not parse. */
+char *gu_call_local_time (const GuCall *call, const char *utc_text);
+
 #endif

@@ -134,10 +134,24 @@ check_smtp (const GuConfig *cfg, GPtrArray *problems)
     gu_problem_add (problems, "%s: [smtp] from: \"%s\" has no address", cfg->path, cfg->smtp_from);
 }
 
+/* Staff named but no server to believe: every one of them would be
+ * treated as an applicant, silently. */
+static void
+check_staff (const GuConfig *cfg, GPtrArray *problems)
+{
+  check_addresses (cfg, "[staff] addresses", cfg->staff_addresses, problems);
+  gboolean named = (cfg->staff_addresses != NULL && cfg->staff_addresses[0] != NULL)
+                   || (cfg->staff_domains != NULL && cfg->staff_domains[0] != NULL);
+  const char *id = cfg->staff_trusted_authserv_id;
+  if (named && cfg->staff_require_authentication && (id == NULL || *id == '\0'))
+    gu_problem_add (problems, "%s: [staff] trusted_authserv_id is not set: no staff sender can be "
+                    "authenticated, all are treated as applicants", cfg->path);
+}
+
 static void
 check_misc (const GuConfig *cfg, GPtrArray *problems)
 {
-  check_addresses (cfg, "[staff] addresses", cfg->staff_addresses, problems);
+  check_staff (cfg, problems);
   check_addresses (cfg, "[digest] recipients", cfg->digest_recipients, problems);
   int hh, mm;
   char extra;

@@ -5,5 +5,6 @@ src_core_libgu_core_a_SOURCES = \
 	src/core/call.c src/core/call.h \
 	src/core/conf.c src/core/conf.h \
 	src/core/conf-check.c \
+	src/core/digest.c src/core/digest.h \
 	src/core/problems.c src/core/problems.h \
 	src/core/types.c src/core/types.h

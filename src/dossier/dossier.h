@@ -71,4 +71,10 @@ gboolean gu_dossier_message_has_documents (const GuMessage *msg);
  * Returns a static string. */
 const char *gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing);
 
+/* The dossiers (GuDossier*, documents loaded) as CSV, RFC 4180: a header
+ * row, then one row per dossier with its status, missing piece keys and,
+ * per piece of the call, the documents that satisfy it (src/dossier/csv.c).
+ * Returns the whole text, newly allocated. */
+char *gu_dossier_csv (const GuCall *call, GPtrArray *dossiers);
+
 #endif

@@ -51,7 +51,7 @@ char **gu_parse_header_all (GMimeObject *obj, const char *name);
  * addr holds no '@'. Newly allocated. */
 char *gu_parse_bare_address (const char *addr);
 
-/* parse-role.c: automatic messages and bounces. */
+/* parse-role.c: the sender's role (automatic, staff, applicant) and bounces. */
 void gu_parse_decide_role (GuParseCtx *ctx);
 void gu_parse_detect_bounce (GuParseCtx *ctx);
 

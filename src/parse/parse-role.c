@@ -196,6 +196,60 @@ check_robot_sender (GuParseCtx *ctx)
   return sender_is_robot (ctx, FALSE) ? reason ("From", ctx->msg->from_addr) : NULL;
 }
 
+/* TRUE when item is in list (NULL-terminated, may be NULL), compared
+ * case-insensitively; a domain may be written "@normandie.fr". */
+static gboolean
+listed (const char *const *list, const char *item, gboolean domains)
+{
+  for (const char *const *l = list; l != NULL && *l != NULL; l++)
+    {
+      const char *entry = domains && **l == '@' ? *l + 1 : *l;
+      g_autofree char *trimmed = g_strstrip (g_strdup (entry));
+      if (*trimmed != '\0' && g_ascii_strcasecmp (trimmed, item) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Anyone can write any From and any Authentication-Results header; only
+ * the ones our own server (trusted_authserv_id) adds are believed, and of
+ * those only the topmost: a server prepends its headers, so any below
+ * came with the message. One header must then vouch for the From domain
+ * (gu_auth_results_vouch_for). */
+static gboolean
+domain_authenticated (GuParseCtx *ctx, const char *domain)
+{
+  const char *trusted = ctx->opts->trusted_authserv_id;
+  if (trusted == NULL || *trusted == '\0')
+    return FALSE;
+  g_auto (GStrv) values = gu_parse_header_all (GMIME_OBJECT (ctx->mime), "Authentication-Results");
+  for (char **v = values; *v != NULL; v++)
+    {
+      g_autoptr (GuAuthResults) ar = gu_auth_results_parse (*v);
+      if (ar->authserv_id != NULL && g_ascii_strcasecmp (ar->authserv_id, trusted) == 0)
+        return gu_auth_results_vouch_for (ar, domain);
+    }
+  return FALSE;
+}
+
+/* Staff (DESIGN.md, "Who uses it"): the From address is listed, or its
+ * domain is, exactly (mairie.normandie.fr is not normandie.fr: a
+ * subdomain may be run by someone else); and, unless the config says
+ * the address alone is enough, our server vouches for that domain. A
+ * sender who fails this stays an applicant, with an applicant's rights
+ * only (DESIGN.md, "Bad input": a forged staff sender). */
+static gboolean
+sender_is_staff (GuParseCtx *ctx)
+{
+  const GuParseOptions *o = ctx->opts;
+  const char *from = ctx->msg->from_addr;
+  const char *at = from != NULL ? strrchr (from, '@') : NULL;
+  if (o == NULL || at == NULL
+      || !(listed (o->staff_addresses, from, FALSE) || listed (o->staff_domains, at + 1, TRUE)))
+    return FALSE;
+  return o->staff_unauthenticated || domain_authenticated (ctx, at + 1);
+}
+
 typedef char *(*RoleCheck) (GuParseCtx *ctx);
 
 void
@@ -217,6 +271,9 @@ gu_parse_decide_role (GuParseCtx *ctx)
           return;
         }
     }
+  /* Automatic first: a staff member's out-of-office is still automatic. */
+  if (sender_is_staff (ctx))
+    ctx->msg->role = GU_ROLE_STAFF;
 }
 
 /* Subjects of bounces that come without a delivery-status report. */

@@ -18,6 +18,21 @@ message_has_unreadable (const GuMessage *msg)
   return FALSE;
 }
 
+/* Staff get a receipt naming the dossier their letter went to, or a
+ * request for the reference when it was parked; never an applicant's
+ * acknowledgement, which would speak to them of "your application". */
+static gboolean
+choose_staff_kind (const GuIntakeResult *result, GuReplyKind *kind)
+{
+  if (result->dossier != NULL)
+    *kind = GU_REPLY_STAFF_RECEIPT;
+  else if (g_strcmp0 (result->outcome, "unmatched") == 0)
+    *kind = GU_REPLY_STAFF_UNMATCHED;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* Which reply, in the order a programme officer would put it: the window
  * first (nothing else matters when the call is closed), then documents
  * that could not be read, then the state of the dossier. FALSE: none. */
@@ -25,6 +40,8 @@ static gboolean
 choose_kind (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
              const GuIntakeResult *result, GuReplyKind *kind)
 {
+  if (msg->role == GU_ROLE_STAFF)
+    return choose_staff_kind (result, kind);
   if (g_strcmp0 (result->outcome, "no-dossier") == 0 && msg->role == GU_ROLE_APPLICANT)
     return *kind = GU_REPLY_HOW_TO_APPLY, TRUE;
   if (result->dossier == NULL)
@@ -44,27 +61,13 @@ choose_kind (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
   return TRUE;
 }
 
-/* Returns the bare address of a "Name <addr>" string, lower-cased, newly
- * allocated. */
-static char *
-bare_address (const char *from)
-{
-  const char *lt = from != NULL ? strrchr (from, '<') : NULL;
-  g_autofree char *addr = g_ascii_strdown (lt != NULL ? lt + 1 : (from != NULL ? from : ""), -1);
-  char *gt = strchr (addr, '>');
-  if (gt != NULL)
-    *gt = '\0';
-  return g_strdup (g_strstrip (addr));
-}
-
-/* The reply's Message-ID comes from its dedupe key, so that a resend
- * after a crash carries the same one and a reply to it names the key. */
-static char *
-reply_message_id (const char *dedupe_key, const char *our_address)
+char *
+gu_answer_message_id (const char *dedupe_key, const char *from)
 {
   char sha[65];
   gu_sha256_hex (dedupe_key, strlen (dedupe_key), sha);
-  const char *at = strrchr (our_address, '@');
+  g_autofree char *ours = gu_text_bare_address (from);
+  const char *at = strrchr (ours, '@');
   return g_strdup_printf ("guichet.%.32s@%s", sha, at != NULL && at[1] ? at + 1 : "guichet.invalid");
 }
 
@@ -133,14 +136,14 @@ gu_answer_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *rece
   GuReplyKind kind;
   if (intake->cfg->smtp_from == NULL || !choose_kind (intake, msg, receipt, result, &kind))
     return TRUE;
-  g_autofree char *ours = bare_address (intake->cfg->smtp_from);
+  g_autofree char *ours = gu_text_bare_address (intake->cfg->smtp_from);
   g_autofree char *at = gu_store_time_text (receipt->received_at);
   g_autofree char *key = g_strdup_printf ("reply:%s", msg->raw_sha256);
   g_autoptr (GuOutboxRow) row = g_new0 (GuOutboxRow, 1);
   row->dedupe_key = g_strdup (key);
   row->kind = g_strdup (gu_reply_kind_name (kind));
   row->recipient = gu_text_one_line (msg->reply_to != NULL ? msg->reply_to : msg->from_addr);
-  row->smtp_message_id = reply_message_id (key, ours);
+  row->smtp_message_id = gu_answer_message_id (key, intake->cfg->smtp_from);
   GError *local = NULL;
   row->last_error = suppression_reason (intake, row->recipient, ours, at, &local);
   if (local != NULL)

@@ -16,4 +16,10 @@ gboolean gu_answer_message (GuIntake *intake, const GuMessage *msg, const GuRece
 gboolean gu_answer_match_bounce (GuIntake *intake, const GuMessage *msg, gint64 message_row,
                                  GError **error);
 
+/* The Message-ID of an outbox row comes from its dedupe key, so that a
+ * resend after a crash carries the same one and a reply to it names the
+ * key; the domain is that of our From. Returns "guichet.HEX@domain"
+ * (without <>), newly allocated. */
+char *gu_answer_message_id (const char *dedupe_key, const char *from);
+
 #endif

@@ -5,6 +5,7 @@
 #include "pipeline/delivery.h"
 #include "send/send.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #define BATCH 100
 #define GIVE_UP_DAYS 3
@@ -16,17 +17,6 @@ gu_delivery_next_attempt (GDateTime *now, int attempts)
   for (int i = 1; i < attempts && minutes < 360; i++)
     minutes *= 2;
   return g_date_time_add_minutes (now, (int) MIN (minutes, 360));
-}
-
-static char *
-envelope_sender (const char *from)
-{
-  const char *lt = from != NULL ? strrchr (from, '<') : NULL;
-  g_autofree char *addr = g_strdup (lt != NULL ? lt + 1 : (from != NULL ? from : ""));
-  char *gt = strchr (addr, '>');
-  if (gt != NULL)
-    *gt = '\0';
-  return g_strdup (g_strstrip (addr));
 }
 
 static gboolean
@@ -87,7 +77,7 @@ gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDelivery
   g_autoptr (GPtrArray) due = gu_store_outbox_due (store, now_text, BATCH, error);
   if (due == NULL || due->len == 0 || cfg->smtp_url == NULL)
     return due != NULL;
-  g_autofree char *from = envelope_sender (cfg->smtp_from);
+  g_autofree char *from = gu_text_bare_address (cfg->smtp_from);
   GuSmtp *smtp = open_smtp (cfg);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < due->len; i++)

@@ -86,16 +86,18 @@ describe_filing (const char *rule, const GuMessage *msg)
 }
 
 /* Applies what this message says of the applicant, then derives the
- * status again from every document of the dossier. */
-/* Applies what this message says of the applicant, then derives the
  * status again from every document of the dossier. The dossier, as it
  * now stands, goes to the result for the reply. */
 static gboolean
 refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean created,
                  GuIntakeResult *result, GError **error)
 {
-  GuApplicantInfo info;
-  gu_dossier_read_applicant (intake->call, msg, &info);
+  GuApplicantInfo info = { 0 };
+  /* A staff letter speaks of the applicant, not for them: its
+   * "Organisme : …" lines are the Region's, and must not rename the
+   * dossier's organisation. */
+  if (msg->role != GU_ROLE_STAFF)
+    gu_dossier_read_applicant (intake->call, msg, &info);
   const char *flags = !info.consortium ? NULL : info.lead_named ? "" : "consortium-without-lead";
   GuDossier *d = gu_store_dossier_load (intake->store, id, NULL, FALSE, error);
   gboolean ok = d != NULL;

@@ -66,7 +66,13 @@ parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256)
 {
   if (g_bytes_get_size (raw) > intake->cfg->limits.max_message_bytes)
     return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
-  GuParseOptions opts = { .own_address = NULL };
+  const GuConfig *cfg = intake->cfg;
+  GuParseOptions opts = {
+    .staff_addresses = (const char *const *) cfg->staff_addresses,
+    .staff_domains = (const char *const *) cfg->staff_domains,
+    .trusted_authserv_id = cfg->staff_trusted_authserv_id,
+    .staff_unauthenticated = !cfg->staff_require_authentication,
+  };
   g_autofree char *own = NULL;
   if (intake->cfg->smtp_from != NULL)
     {

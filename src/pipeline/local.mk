@@ -7,4 +7,5 @@ src_pipeline_libgu_pipeline_a_SOURCES = \
 	src/pipeline/dedupe.c src/pipeline/dedupe.h \
 	src/pipeline/filing.c src/pipeline/filing.h \
 	src/pipeline/answer.c src/pipeline/answer.h \
-	src/pipeline/delivery.c src/pipeline/delivery.h
+	src/pipeline/delivery.c src/pipeline/delivery.h \
+	src/pipeline/digest.c src/pipeline/digest.h

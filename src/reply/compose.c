@@ -21,14 +21,13 @@ typedef struct {
   const char *lang;
 } Templates;
 
-/* dir/LANG/NAME.txt, else dir/fr/NAME.txt: French is the call's reference
- * text, so a language folder may hold only some templates. */
-static char *
-load_template (const Templates *t, const char *name, char **path, GError **error)
+/* dir/LANG/FILE, else dir/fr/FILE: French is the call's reference text,
+ * so a language folder may hold only some templates. */
+char *
+gu_reply_read_template (const char *dir, const char *lang, const char *file, char **path, GError **error)
 {
-  g_autofree char *file = g_strconcat (name, ".txt", NULL);
-  g_autofree char *wanted = g_build_filename (t->dir, t->lang, file, NULL);
-  g_autofree char *fallback = g_build_filename (t->dir, "fr", file, NULL);
+  g_autofree char *wanted = g_build_filename (dir, lang, file, NULL);
+  g_autofree char *fallback = g_build_filename (dir, "fr", file, NULL);
   const char *chosen = g_file_test (wanted, G_FILE_TEST_IS_REGULAR) ? wanted : fallback;
   g_autoptr (GError) local = NULL;
   char *text = NULL;
@@ -47,6 +46,13 @@ load_template (const Templates *t, const char *name, char **path, GError **error
   return text;
 }
 
+static char *
+load_template (const Templates *t, const char *name, char **path, GError **error)
+{
+  g_autofree char *file = g_strconcat (name, ".txt", NULL);
+  return gu_reply_read_template (t->dir, t->lang, file, path, error);
+}
+
 /* {{>name}} is the file _name.txt beside the templates. */
 static char *
 load_partial (gpointer user_data, const char *partial, char **origin, GError **error)
@@ -56,8 +62,8 @@ load_partial (gpointer user_data, const char *partial, char **origin, GError **e
 }
 
 /* A language code names a folder: nothing else than letters, '-', '_'. */
-static const char *
-language_folder (const GuCall *call)
+const char *
+gu_reply_language_folder (const GuCall *call)
 {
   const char *lang = call->language;
   if (lang == NULL || *lang == '\0')
@@ -72,7 +78,7 @@ static char *
 render_template (const GuReplyContext *ctx, const GuTplData *data, GError **error)
 {
   Templates t = { ctx->templates_dir != NULL ? ctx->templates_dir : GU_DATADIR "/templates",
-                  language_folder (ctx->call) };
+                  gu_reply_language_folder (ctx->call) };
   g_autofree char *path = NULL;
   g_autofree char *text = load_template (&t, gu_reply_kind_name (ctx->kind), &path, error);
   if (text == NULL)
@@ -80,17 +86,14 @@ render_template (const GuReplyContext *ctx, const GuTplData *data, GError **erro
   return gu_tpl_render (path, text, data, load_partial, &t, error);
 }
 
-/* The rendered text is "Subject: …", a blank line, the body. Sets
- * *subject (newly allocated, one line) and returns the body (in text). */
-static const char *
-split_subject (const GuReplyContext *ctx, char *text, char **subject, GError **error)
+const char *
+gu_reply_split_subject (const char *name, char *text, char **subject, GError **error)
 {
   char *nl = strchr (text, '\n');
   if (!g_str_has_prefix (text, "Subject:") || nl == NULL || nl[1] != '\n')
     {
       g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
-                   "reply template %s/%s: must start with \"Subject: …\" and a blank line",
-                   language_folder (ctx->call), gu_reply_kind_name (ctx->kind));
+                   "reply template %s: must start with \"Subject: …\" and a blank line", name);
       return NULL;
     }
   *nl = '\0';
@@ -99,11 +102,9 @@ split_subject (const GuReplyContext *ctx, char *text, char **subject, GError **e
   return nl + 2;
 }
 
-/* One mailbox from text (a configured From, the applicant's address):
- * exactly one, with an '@', else error. name may be NULL. */
-static gboolean
-parse_mailbox (const char *text, const char *what, GuErrorCode code, char **name, char **addr,
-               GError **error)
+gboolean
+gu_reply_parse_mailbox (const char *text, const char *what, GuErrorCode code, char **name, char **addr,
+                        GError **error)
 {
   g_autofree char *line = gu_text_one_line (text);
   InternetAddressList *list = internet_address_list_parse (NULL, line);
@@ -127,8 +128,8 @@ parse_mailbox (const char *text, const char *what, GuErrorCode code, char **name
 
 /* A Message-ID fit to repeat in our headers: printable ASCII without
  * spaces or angle brackets (it came from the applicant). */
-static gboolean
-usable_id (const char *id)
+gboolean
+gu_reply_usable_id (const char *id)
 {
   if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LENGTH)
     return FALSE;
@@ -144,11 +145,11 @@ usable_id (const char *id)
 static void
 set_thread_headers (GMimeObject *obj, const GuMessage *msg)
 {
-  if (msg == NULL || msg->message_id_derived || !usable_id (msg->message_id))
+  if (msg == NULL || msg->message_id_derived || !gu_reply_usable_id (msg->message_id))
     return;
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
   for (guint i = 0; msg->references != NULL && i < msg->references->len; i++)
-    if (usable_id (g_ptr_array_index (msg->references, i)))
+    if (gu_reply_usable_id (g_ptr_array_index (msg->references, i)))
       g_ptr_array_add (ids, g_ptr_array_index (msg->references, i));
   g_ptr_array_add (ids, msg->message_id);
   GString *refs = g_string_new (NULL);
@@ -161,16 +162,15 @@ set_thread_headers (GMimeObject *obj, const GuMessage *msg)
   g_string_free (refs, TRUE);
 }
 
-/* text/plain; charset=utf-8, quoted-printable. The part is built from
- * the bytes: g_mime_text_part_set_text would pick ISO-8859-1 for
- * French text. */
-static GMimeObject *
-text_part (const char *body)
+/* The part is built from the bytes: g_mime_text_part_set_text would
+ * pick ISO-8859-1 for French text. */
+GMimeObject *
+gu_reply_text_part (const char *subtype, const char *body)
 {
   GMimeStream *stream = g_mime_stream_mem_new_with_buffer (body, strlen (body));
   GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   g_object_unref (stream);
-  GMimePart *part = g_mime_part_new_with_type ("text", "plain");
+  GMimePart *part = g_mime_part_new_with_type ("text", subtype);
   g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "utf-8");
   g_mime_part_set_content (part, content);  /* takes its own reference */
   g_object_unref (content);
@@ -178,10 +178,9 @@ text_part (const char *body)
   return GMIME_OBJECT (part);
 }
 
-/* Writes message with CRLF line ends, 7-bit clean (curl's dot-stuffing
- * needs CRLF; GMime writes LF by default). */
-static GBytes *
-write_message (GMimeMessage *message)
+/* curl's dot-stuffing needs CRLF; GMime writes LF by default. */
+GBytes *
+gu_reply_write_message (GMimeMessage *message)
 {
   g_mime_object_encode (GMIME_OBJECT (message), GMIME_ENCODING_CONSTRAINT_7BIT);
   GMimeFormatOptions *format = g_mime_format_options_clone (NULL);
@@ -211,10 +210,10 @@ build_message (const GuReplyContext *ctx, const char *from_name, const char *fro
   /* RFC 3834, and a mark our own parser recognises as ours. */
   g_mime_object_set_header (obj, "Auto-Submitted", "auto-replied", NULL);
   g_mime_object_set_header (obj, "X-Loop", from_addr, NULL);
-  GMimeObject *part = text_part (body);
+  GMimeObject *part = gu_reply_text_part ("plain", body);
   g_mime_message_set_mime_part (message, part);  /* takes its own reference */
   g_object_unref (part);
-  GBytes *bytes = write_message (message);
+  GBytes *bytes = gu_reply_write_message (message);
   g_object_unref (message);
   return bytes;
 }
@@ -223,10 +222,10 @@ GBytes *
 gu_reply_compose (const GuReplyContext *ctx, char **subject, GError **error)
 {
   g_autofree char *from_name = NULL, *from_addr = NULL, *to_addr = NULL;
-  if (!parse_mailbox (ctx->from, "From", GU_ERROR_CONFIG, &from_name, &from_addr, error)
-      || !parse_mailbox (ctx->to, "the recipient", GU_ERROR_FAILED, NULL, &to_addr, error))
+  if (!gu_reply_parse_mailbox (ctx->from, "From", GU_ERROR_CONFIG, &from_name, &from_addr, error)
+      || !gu_reply_parse_mailbox (ctx->to, "the recipient", GU_ERROR_FAILED, NULL, &to_addr, error))
     return NULL;
-  if (!usable_id (ctx->message_id))
+  if (!gu_reply_usable_id (ctx->message_id))
     {
       g_set_error (error, GU_ERROR, GU_ERROR_FAILED, "reply: unusable Message-ID");
       return NULL;
@@ -234,7 +233,8 @@ gu_reply_compose (const GuReplyContext *ctx, char **subject, GError **error)
   g_autoptr (GuTplData) data = gu_reply_build_data (ctx, from_addr);
   g_autofree char *text = render_template (ctx, data, error);
   g_autofree char *subject_line = NULL;
-  const char *body = text != NULL ? split_subject (ctx, text, &subject_line, error) : NULL;
+  g_autofree char *name = g_strdup_printf ("%s/%s", gu_reply_language_folder (ctx->call), gu_reply_kind_name (ctx->kind));
+  const char *body = text != NULL ? gu_reply_split_subject (name, text, &subject_line, error) : NULL;
   if (body == NULL)
     return NULL;
   g_autofree char *shaped = gu_reply_fill (body);

@@ -13,6 +13,8 @@ static const char *const kind_names[] = {
   [GU_REPLY_EARLY] = "early",
   [GU_REPLY_HOW_TO_APPLY] = "how-to-apply",
   [GU_REPLY_UNREADABLE] = "unreadable",
+  [GU_REPLY_STAFF_RECEIPT] = "staff-receipt",
+  [GU_REPLY_STAFF_UNMATCHED] = "staff-unmatched",
 };
 
 const char *

@@ -4,6 +4,7 @@ GU_STAGE_LIBS += src/reply/libgu_reply.a
 src_reply_libgu_reply_a_SOURCES = \
 	src/reply/reply.h src/reply/reply-private.h \
 	src/reply/compose.c \
+	src/reply/digest.c src/reply/digest.h \
 	src/reply/format.c \
 	src/reply/reply-data.c \
 	src/reply/template.c src/reply/template.h \
@@ -21,10 +22,15 @@ dist_templatesfr_DATA = \
 	templates/fr/early.txt \
 	templates/fr/how-to-apply.txt \
 	templates/fr/unreadable.txt \
+	templates/fr/digest.txt \
+	templates/fr/digest.html \
+	templates/fr/staff-receipt.txt \
+	templates/fr/staff-unmatched.txt \
 	templates/fr/_document.txt \
 	templates/fr/_documents.txt \
 	templates/fr/_missing.txt \
-	templates/fr/_footer.txt
+	templates/fr/_footer.txt \
+	templates/fr/_staff_documents.txt
 templatesendir = $(pkgdatadir)/templates/en
 dist_templatesen_DATA = \
 	templates/en/ack-new.txt \
@@ -34,8 +40,13 @@ dist_templatesen_DATA = \
 	templates/en/early.txt \
 	templates/en/how-to-apply.txt \
 	templates/en/unreadable.txt \
+	templates/en/digest.txt \
+	templates/en/digest.html \
+	templates/en/staff-receipt.txt \
+	templates/en/staff-unmatched.txt \
 	templates/en/_document.txt \
 	templates/en/_documents.txt \
 	templates/en/_missing.txt \
-	templates/en/_footer.txt
+	templates/en/_footer.txt \
+	templates/en/_staff_documents.txt
 EXTRA_DIST += templates/README

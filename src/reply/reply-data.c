@@ -235,6 +235,8 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
   GuWindowPosition window = gu_call_window_position (call, ctx->received_at);
   gu_tpl_data_set (d, "kind", gu_reply_kind_name (ctx->kind));
   gu_tpl_data_set (d, "reference", ctx->dossier != NULL ? ctx->dossier->reference : NULL);
+  gu_tpl_data_set (d, "applicant", ctx->dossier != NULL ? ctx->dossier->applicant : NULL);
+  gu_tpl_data_set (d, "organisation", ctx->dossier != NULL ? ctx->dossier->organisation : NULL);
   gu_tpl_data_set (d, "call_name", call->name);
   gu_tpl_data_set (d, "address", our_address);
   gu_tpl_data_take (d, "received_at", gu_reply_format_time (call, ctx->received_at));

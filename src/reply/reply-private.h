@@ -3,9 +3,11 @@
 #define GU_REPLY_PRIVATE_H
 
 #include <glib.h>
+#include <gmime/gmime.h>
 
 #include "reply/reply.h"
 #include "reply/template.h"
+#include "util/error.h"
 
 /* TRUE when the call's replies are in French (any other language is
  * written in English). */
@@ -31,5 +33,37 @@ char *gu_reply_fill (const char *text);
 /* The fields a reply's templates see (listed in templates/README).
  * Returns new data for gu_tpl_render; free with gu_tpl_data_free. */
 GuTplData *gu_reply_build_data (const GuReplyContext *ctx, const char *our_address);
+
+/* ---- shared by compose.c and digest.c (defined in compose.c) ---- */
+
+/* The template file dir/LANG/file, else dir/fr/file, checked to be UTF-8.
+ * Returns its text and *path (both newly allocated), or NULL with error. */
+char *gu_reply_read_template (const char *dir, const char *lang, const char *file, char **path,
+                              GError **error);
+
+/* The call's language as a folder name ("fr" when unusable). Static. */
+const char *gu_reply_language_folder (const GuCall *call);
+
+/* A rendered template is "Subject: …", a blank line, the body. Sets
+ * *subject (newly allocated, one line, cleaned) and returns the body (in
+ * text), or NULL with error naming the template name. */
+const char *gu_reply_split_subject (const char *name, char *text, char **subject, GError **error);
+
+/* One mailbox from text (a configured From, an address): exactly one,
+ * with an '@', else error with code. *name (may be NULL) and *addr are
+ * newly allocated. */
+gboolean gu_reply_parse_mailbox (const char *text, const char *what, GuErrorCode code, char **name,
+                                 char **addr, GError **error);
+
+/* TRUE for a Message-ID fit to repeat in our headers: printable ASCII
+ * without spaces or angle brackets, not too long. */
+gboolean gu_reply_usable_id (const char *id);
+
+/* A text/SUBTYPE part, charset=utf-8, quoted-printable. Returns a new
+ * reference. */
+GMimeObject *gu_reply_text_part (const char *subtype, const char *body);
+
+/* The message as bytes: CRLF line ends, 7-bit clean. Returns new bytes. */
+GBytes *gu_reply_write_message (GMimeMessage *message);
 
 #endif

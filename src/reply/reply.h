@@ -9,7 +9,8 @@
 #include "core/types.h"
 
 /* The kinds of reply, one per message that touched a dossier (or asked
- * how to apply). Each has a template templates/LANG/KIND.txt. */
+ * how to apply, or came from staff). Each has a template
+ * templates/LANG/KIND.txt. Staff only ever get the staff- kinds. */
 typedef enum {
   GU_REPLY_ACK_NEW,        /* "ack-new": a new dossier */
   GU_REPLY_ACK_UPDATE,     /* "ack-update": pieces added, still incomplete */
@@ -18,6 +19,9 @@ typedef enum {
   GU_REPLY_EARLY,          /* "early": the call is not open yet */
   GU_REPLY_HOW_TO_APPLY,   /* "how-to-apply": no attachment, no dossier */
   GU_REPLY_UNREADABLE,     /* "unreadable": documents that could not be read */
+  GU_REPLY_STAFF_RECEIPT,  /* "staff-receipt": a staff letter filed in a dossier */
+  GU_REPLY_STAFF_UNMATCHED, /* "staff-unmatched": a staff letter parked, its
+                             * dossier asked for */
 } GuReplyKind;
 
 /* Returns the kind's name ("ack-new", …), a static string. */
@@ -27,12 +31,12 @@ const char *gu_reply_kind_name (GuReplyKind kind);
 typedef struct {
   GuReplyKind kind;
   const GuCall *call;
-  const GuMessage *message;      /* the applicant's message being answered */
+  const GuMessage *message;      /* the message being answered (applicant's or staff's) */
   GDateTime *received_at;        /* its receipt time (server) */
-  const GuDossier *dossier;      /* NULL for how-to-apply */
+  const GuDossier *dossier;      /* NULL for how-to-apply and staff-unmatched */
   GPtrArray *missing;            /* keys of missing required pieces (may be empty) */
   const char *from;              /* our From: "Fabrique d'Initiatives <fabrique@example.org>" */
-  const char *to;                /* the applicant's address (Reply-To honoured by the caller) */
+  const char *to;                /* the sender's address (Reply-To honoured by the caller) */
   const char *message_id;        /* the reply's Message-ID, without <> */
   const char *templates_dir;     /* folder holding fr/ and en/ (a call may override) */
 } GuReplyContext;

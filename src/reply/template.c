@@ -73,6 +73,7 @@ typedef struct {
   gpointer loader_data;
   int depth;            /* of partials, against a partial including itself */
   GString *out;         /* shared with the partials */
+  gboolean html;        /* values are escaped: the template is HTML */
 } Render;
 
 typedef struct {
@@ -231,8 +232,26 @@ render_partial (Render *r, const Tag *t, const Scope *scope, GError **error)
       g_prefix_error (error, "%s:%u: ", r->origin, line_of (r, t->at));
       return FALSE;
     }
-  Render sub = { origin, text, strlen (text), r->loader, r->loader_data, r->depth + 1, r->out };
+  Render sub = { origin, text, strlen (text), r->loader, r->loader_data, r->depth + 1, r->out, r->html };
   return render (&sub, 0, sub.len, scope, error);
+}
+
+/* Values are untrusted (filenames, organisations): in HTML they are text,
+ * never markup. Not g_markup_escape_text: it writes &apos;, which HTML 4
+ * mail readers show as is. */
+static void
+append_html (GString *out, const char *value)
+{
+  for (const char *p = value; *p; p++)
+    switch (*p)
+      {
+      case '&': g_string_append (out, "&amp;"); break;
+      case '<': g_string_append (out, "&lt;"); break;
+      case '>': g_string_append (out, "&gt;"); break;
+      case '"': g_string_append (out, "&quot;"); break;
+      case '\'': g_string_append (out, "&#39;"); break;
+      default: g_string_append_c (out, *p);
+      }
 }
 
 static gboolean
@@ -244,7 +263,12 @@ render_value (Render *r, const Tag *t, const Scope *scope, GError **error)
     return fail (r, t->at, error, "unknown name \"%s\"", t->name);
   if (value == NULL)
     return fail (r, t->at, error, "\"%s\" is a list, not a value", t->name);
-  g_string_append (r->out, value);
+  if (!r->html)
+    {
+      g_string_append (r->out, value);
+      return TRUE;
+    }
+  append_html (r->out, value);
   return TRUE;
 }
 
@@ -279,7 +303,8 @@ gu_tpl_render (const char *origin, const char *text, const GuTplData *data,
                GuTplLoadFunc loader, gpointer loader_data, GError **error)
 {
   Scope top = { data, NULL };
-  Render r = { origin, text, strlen (text), loader, loader_data, 0, g_string_new (NULL) };
+  Render r = { origin, text, strlen (text), loader, loader_data, 0, g_string_new (NULL),
+               g_str_has_suffix (origin, ".html") };
   if (!render (&r, 0, r.len, &top, error))
     {
       g_string_free (r.out, TRUE);

@@ -13,7 +13,10 @@
  * A section, partial or comment tag alone on its line (spaces aside)
  * takes its line with it, so blocks can be written one tag per line.
  * A name the data does not define is an error naming the template and
- * line: a typo fails in the tests, never renders as a silent blank. */
+ * line: a typo fails in the tests, never renders as a silent blank.
+ *
+ * In a template whose origin ends in ".html", every {{name}} is written
+ * HTML-escaped (& < > " '), in its partials too: values are untrusted. */
 #ifndef GU_REPLY_TEMPLATE_H
 #define GU_REPLY_TEMPLATE_H
 

@@ -11,7 +11,8 @@ src_store_libgu_store_a_SOURCES = \
 	src/store/migrate.c src/store/migrate.h \
 	src/store/messages.c src/store/store-private.h \
 	src/store/dossiers.c src/store/dossier-load.c \
-	src/store/outbox.c
+	src/store/outbox.c \
+	src/store/digest.c
 nodist_src_store_libgu_store_a_SOURCES = src/store/schemas-resource.c
 src_store_libgu_store_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 BUILT_SOURCES += src/store/schemas-resource.c

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
 #include "core/types.h"
 
 typedef struct GuStore GuStore;
@@ -225,6 +226,24 @@ typedef struct {
  * to problems as a new string. */
 gboolean gu_store_verify (GuStore *store, GPtrArray *problems, GuStoreCounts *counts,
                           GError **error);
+
+/* ---- the daily digest (src/store/digest.c) ---- */
+
+/* Fills facts (from gu_digest_facts_new) with the day [start, end) of
+ * call_id: everything but facts->missing, which the caller derives from
+ * the dossiers. deadline is the first instant after the call's window.
+ * All times ISO UTC text. */
+gboolean gu_store_digest_facts (GuStore *store, const char *call_id, const char *start, const char *end,
+                                const char *deadline, GuDigestFacts *facts, GError **error);
+
+/* Claims day (YYYY-MM-DD) for its digest, so that it is queued once even
+ * across restarts. Returns the new row id, 0 when the day was already
+ * claimed, -1 on error. Run it in the transaction that queues the
+ * digest: a rollback gives the day back. */
+gint64 gu_store_digest_claim (GuStore *store, const char *day, GError **error);
+
+/* Records the first outbox row of day's digest. */
+gboolean gu_store_digest_set_outbox (GuStore *store, const char *day, gint64 outbox_id, GError **error);
 
 /* Formats t as the store's time text (UTC, "2020-02-14T09:12:00Z").
  * Returns a newly allocated string. */

@@ -1,0 +1,55 @@
+/* The facts of one day for the admins' digest (DESIGN.md, "Who uses it"):
+ * gathered by src/pipeline from the store and the dossiers, written out
+ * by src/reply. A core type because both stages see it. */
+#ifndef GU_CORE_DIGEST_H
+#define GU_CORE_DIGEST_H
+
+#include <glib.h>
+
+/* One line of a digest list. Which fields are set depends on the list
+ * (see GuDigestFacts); the others are NULL. Strings are owned. */
+typedef struct {
+  char *at;         /* when it happened: ISO 8601 UTC as stored */
+  char *reference;  /* the dossier, or NULL */
+  char *who;        /* an address: applicant, sender or recipient */
+  char *what;       /* the organisation (dossiers) or the subject (mail) */
+  char *state;      /* a dossier's status or a reply's outbox state */
+  char *detail;     /* an error or a reason */
+  char **keys;      /* missing piece keys (missing list only) */
+} GuDigestItem;
+
+GuDigestItem *gu_digest_item_new (void);
+void gu_digest_item_free (GuDigestItem *item);
+
+/* Lists are arrays of GuDigestItem*, owning them, never NULL once made
+ * by gu_digest_facts_new. The day is [start, end) in the call's zone. */
+typedef struct {
+  char *day;                /* YYYY-MM-DD */
+  gint64 early, incomplete, complete, late; /* dossiers by status, now */
+  GPtrArray *created;       /* first received during the day: at, reference,
+                               who (applicant), what (organisation), state */
+  GPtrArray *completed;     /* became complete during the day: at, reference,
+                               who, what, state */
+  GPtrArray *missing;       /* every incomplete dossier: reference, who, what,
+                               keys (filled by the caller from the dossiers) */
+  GPtrArray *late_arrivals; /* received during the day after the deadline,
+                               filed to a dossier: at, reference, who (sender),
+                               what (subject) */
+  GPtrArray *unmatched;     /* staff letters still matched to no dossier
+                               (all days): at, who, what, detail */
+  GPtrArray *quarantined;   /* received during the day and quarantined: at,
+                               who, what, detail (the error) */
+  gint64 quarantined_total; /* quarantined messages, all days */
+  GPtrArray *undelivered;   /* replies bounced or failed (all days): at,
+                               reference, who (recipient), what, state, detail */
+  GPtrArray *suppressed;    /* replies not sent during the day: at, reference,
+                               who, what, detail (the reason) */
+} GuDigestFacts;
+
+/* Returns new facts for day with empty lists; free with
+ * gu_digest_facts_free. */
+GuDigestFacts *gu_digest_facts_new (const char *day);
+void gu_digest_facts_free (GuDigestFacts *facts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuDigestFacts, gu_digest_facts_free)
+
+#endif

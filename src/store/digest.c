@@ -1,0 +1,190 @@
+/* The facts of a day for the digest, and the claim that makes a day's
+ * digest go out once. Every list query selects the same six columns (at,
+ * reference, who, what, state, detail; NULL where a list has none) so
+ * that one reader serves them all. Parameters: ?1 the call, ?2 and ?3
+ * the day's bounds [start, end), ?4 the deadline (all UTC text). */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/store-private.h"
+#include "util/error.h"
+
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+typedef struct {
+  const char *call_id;
+  const char *start;
+  const char *end;
+  const char *deadline;
+} DayParams;
+
+/* Binds the parameters stmt has (a query uses a prefix of ?1…?4). */
+static void
+bind_day (sqlite3_stmt *stmt, const DayParams *p)
+{
+  const char *values[] = { p->call_id, p->start, p->end, p->deadline };
+  int n = sqlite3_bind_parameter_count (stmt);
+  for (int i = 0; i < n && i < (int) G_N_ELEMENTS (values); i++)
+    gu_store_bind_text (stmt, i + 1, values[i]);
+}
+
+static GuDigestItem *
+read_item (sqlite3_stmt *stmt)
+{
+  GuDigestItem *item = gu_digest_item_new ();
+  item->at = gu_store_column_dup (stmt, 0);
+  item->reference = gu_store_column_dup (stmt, 1);
+  item->who = gu_store_column_dup (stmt, 2);
+  item->what = gu_store_column_dup (stmt, 3);
+  item->state = gu_store_column_dup (stmt, 4);
+  item->detail = gu_store_column_dup (stmt, 5);
+  return item;
+}
+
+/* Runs one list query (sql a string literal) and appends its rows. */
+static gboolean
+read_list (GuStore *store, const char *sql, const DayParams *p, GPtrArray *out, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_day (stmt, p);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, read_item (stmt));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read the digest", error);
+}
+
+static gboolean
+read_counts (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT status, count(*) FROM dossiers WHERE call_id = ?1 GROUP BY status", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_day (stmt, p);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *status = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 n = sqlite3_column_int64 (stmt, 1);
+      gint64 *slot = g_strcmp0 (status, "early") == 0 ? &facts->early
+                     : g_strcmp0 (status, "complete") == 0 ? &facts->complete
+                     : g_strcmp0 (status, "late") == 0 ? &facts->late : &facts->incomplete;
+      *slot += n;
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "count dossiers", error);
+}
+
+static gboolean
+read_quarantined_total (GuStore *store, GuDigestFacts *facts, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT count(*) FROM messages WHERE outcome = 'quarantined'", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc = sqlite3_step (stmt);
+  facts->quarantined_total = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW ? TRUE : gu_store_fail (store, rc, "count quarantined messages", error);
+}
+
+/* The dossier lists: created (by first receipt) and completed (by the
+ * status-changed event, at processing time) during the day. */
+static gboolean
+read_dossier_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  return read_list (store,
+             "SELECT first_received_at, reference, applicant, organisation, status, NULL FROM dossiers"
+             " WHERE call_id = ?1 AND first_received_at >= ?2 AND first_received_at < ?3 ORDER BY seq",
+             p, facts->created, error)
+         && read_list (store,
+             "SELECT e.at, d.reference, d.applicant, d.organisation, d.status, NULL"
+             " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+             " WHERE d.call_id = ?1 AND e.kind = 'status-changed' AND e.detail = 'complete'"
+             " AND e.at >= ?2 AND e.at < ?3 ORDER BY e.id",
+             p, facts->completed, error);
+}
+
+static gboolean
+read_message_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  return read_list (store,
+             "SELECT m.received_at, d.reference, m.sender, m.subject, NULL, NULL"
+             " FROM messages m JOIN dossiers d ON d.id = m.dossier_id"
+             " WHERE d.call_id = ?1 AND m.received_at >= max(?2, ?4) AND m.received_at < ?3"
+             " ORDER BY m.received_at, m.id",
+             p, facts->late_arrivals, error)
+         && read_list (store,
+             "SELECT received_at, NULL, sender, subject, NULL, error FROM messages"
+             " WHERE outcome = 'unmatched' ORDER BY received_at, id",
+             p, facts->unmatched, error)
+         && read_list (store,
+             "SELECT received_at, NULL, sender, subject, NULL, error FROM messages"
+             " WHERE outcome = 'quarantined' AND received_at >= ?2 AND received_at < ?3"
+             " ORDER BY received_at, id",
+             p, facts->quarantined, error);
+}
+
+/* A suppressed reply belongs to the day its message was received (the
+ * same day for ingest --received and replay as for the daemon). */
+static gboolean
+read_reply_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  return read_list (store,
+             "SELECT o.created_at, d.reference, o.recipient, o.subject, o.state, o.last_error"
+             " FROM outbox o LEFT JOIN dossiers d ON d.id = o.dossier_id"
+             " WHERE o.state IN ('bounced', 'failed') ORDER BY o.id",
+             p, facts->undelivered, error)
+         && read_list (store,
+             "SELECT coalesce(m.received_at, o.created_at), d.reference, o.recipient, o.subject, o.state,"
+             " o.last_error FROM outbox o LEFT JOIN messages m ON m.id = o.message_row"
+             " LEFT JOIN dossiers d ON d.id = o.dossier_id"
+             " WHERE o.state = 'suppressed' AND coalesce(m.received_at, o.created_at) >= ?2"
+             " AND coalesce(m.received_at, o.created_at) < ?3 ORDER BY o.id",
+             p, facts->suppressed, error);
+}
+
+gboolean
+gu_store_digest_facts (GuStore *store, const char *call_id, const char *start, const char *end,
+                       const char *deadline, GuDigestFacts *facts, GError **error)
+{
+  DayParams p = { call_id, start, end, deadline };
+  return read_counts (store, &p, facts, error)
+         && read_quarantined_total (store, facts, error)
+         && read_dossier_lists (store, &p, facts, error)
+         && read_message_lists (store, &p, facts, error)
+         && read_reply_lists (store, &p, facts, error);
+}
+
+gint64
+gu_store_digest_claim (GuStore *store, const char *day, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO digests (day, created_at) VALUES (?, " NOW_SQL ") ON CONFLICT (day) DO NOTHING", error);
+  if (stmt == NULL)
+    return -1;
+  gu_store_bind_text (stmt, 1, day);
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return gu_store_fail (store, rc, "claim the digest", error) ? 0 : -1;
+  return sqlite3_changes (store->db) > 0 ? sqlite3_last_insert_rowid (store->db) : 0;
+}
+
+gboolean
+gu_store_digest_set_outbox (GuStore *store, const char *day, gint64 outbox_id, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, "UPDATE digests SET outbox_id = ? WHERE day = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (outbox_id > 0)
+    sqlite3_bind_int64 (stmt, 1, outbox_id);
+  gu_store_bind_text (stmt, 2, day);
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "record the digest", error);
+}
