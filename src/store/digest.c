@@ -42,6 +42,12 @@ read_item (sqlite3_stmt *stmt)
   return item;
 }
 
+static void
+add_item (sqlite3_stmt *stmt, gpointer out)
+{
+  g_ptr_array_add (out, read_item (stmt));
+}
+
 /* Runs one list query (sql a string literal) and appends its rows. */
 static gboolean
 read_list (GuStore *store, const char *sql, const DayParams *p, GPtrArray *out, GError **error)
@@ -50,11 +56,19 @@ read_list (GuStore *store, const char *sql, const DayParams *p, GPtrArray *out, 
   if (stmt == NULL)
     return FALSE;
   bind_day (stmt, p);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, read_item (stmt));
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read the digest", error);
+  return gu_store_each_row (store, stmt, add_item, out, error);
+}
+
+static void
+add_count (sqlite3_stmt *stmt, gpointer data)
+{
+  GuDigestFacts *facts = data;
+  const char *status = (const char *) sqlite3_column_text (stmt, 0);
+  gint64 n = sqlite3_column_int64 (stmt, 1);
+  gint64 *slot = g_strcmp0 (status, "early") == 0 ? &facts->early
+                 : g_strcmp0 (status, "complete") == 0 ? &facts->complete
+                 : g_strcmp0 (status, "late") == 0 ? &facts->late : &facts->incomplete;
+  *slot += n;
 }
 
 static gboolean
@@ -65,18 +79,7 @@ read_counts (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **
   if (stmt == NULL)
     return FALSE;
   bind_day (stmt, p);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *status = (const char *) sqlite3_column_text (stmt, 0);
-      gint64 n = sqlite3_column_int64 (stmt, 1);
-      gint64 *slot = g_strcmp0 (status, "early") == 0 ? &facts->early
-                     : g_strcmp0 (status, "complete") == 0 ? &facts->complete
-                     : g_strcmp0 (status, "late") == 0 ? &facts->late : &facts->incomplete;
-      *slot += n;
-    }
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "count dossiers", error);
+  return gu_store_each_row (store, stmt, add_count, facts, error);
 }
 
 static gboolean
@@ -184,7 +187,5 @@ gu_store_digest_set_outbox (GuStore *store, const char *day, gint64 outbox_id, G
   if (outbox_id > 0)
     sqlite3_bind_int64 (stmt, 1, outbox_id);
   gu_store_bind_text (stmt, 2, day);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "record the digest", error);
+  return gu_store_step_done (store, stmt, "record the digest", error);
 }

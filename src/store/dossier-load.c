@@ -48,18 +48,6 @@ read_document (sqlite3_stmt *stmt)
   return doc;
 }
 
-/* Steps stmt to the end, handing each row to add. */
-static gboolean
-each_row (GuStore *store, sqlite3_stmt *stmt, void (*add) (sqlite3_stmt *, gpointer), gpointer data,
-          GError **error)
-{
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add (stmt, data);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read dossiers", error);
-}
-
 typedef struct {
   GHashTable *dossiers;  /* id -> GuDossier* (borrowed) */
   GHashTable *documents; /* id -> GuDossierDocument* (borrowed) */
@@ -121,8 +109,8 @@ add_event (sqlite3_stmt *stmt, gpointer data)
 static gboolean
 load_documents (GuStore *store, Loading *l, sqlite3_stmt *docs, sqlite3_stmt *pieces, GError **error)
 {
-  return each_row (store, docs, add_document, l, error)
-         && each_row (store, pieces, add_piece, l, error);
+  return gu_store_each_row (store, docs, add_document, l, error)
+         && gu_store_each_row (store, pieces, add_piece, l, error);
 }
 
 static gboolean
@@ -134,14 +122,14 @@ load_history (GuStore *store, GuDossier *d, GError **error)
   if (msgs == NULL)
     return FALSE;
   sqlite3_bind_int64 (msgs, 1, d->id);
-  if (!each_row (store, msgs, add_message, d, error))
+  if (!gu_store_each_row (store, msgs, add_message, d, error))
     return FALSE;
   sqlite3_stmt *events = gu_store_stmt (store,
       "SELECT at, kind, detail FROM events WHERE dossier_id = ? ORDER BY id", error);
   if (events == NULL)
     return FALSE;
   sqlite3_bind_int64 (events, 1, d->id);
-  return each_row (store, events, add_event, d, error);
+  return gu_store_each_row (store, events, add_event, d, error);
 }
 
 static GuDossier *
@@ -210,7 +198,7 @@ gu_store_dossier_list (GuStore *store, const char *call_id, const char *status, 
   if (status != NULL)
     sqlite3_bind_text (list, 2, status, -1, SQLITE_TRANSIENT);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_dossier_free);
-  if (!each_row (store, list, add_dossier, out, error))
+  if (!gu_store_each_row (store, list, add_dossier, out, error))
     return NULL;
   sqlite3_stmt *docs = gu_store_stmt (store,
       "SELECT " DOCUMENT_COLUMNS " FROM documents doc JOIN messages m ON m.id = doc.message_row"

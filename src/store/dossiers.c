@@ -153,9 +153,7 @@ gu_store_dossier_update (GuStore *store, gint64 id, const char *status, const ch
   gu_store_bind_text (stmt, 3, legal_category);
   gu_store_bind_text (stmt, 4, flags);
   sqlite3_bind_int64 (stmt, 5, id);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "update dossier", error);
+  return gu_store_step_done (store, stmt, "update dossier", error);
 }
 
 gboolean
@@ -170,9 +168,7 @@ gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier
     sqlite3_bind_int64 (stmt, 1, dossier_id);
   gu_store_bind_text (stmt, 2, outcome);
   sqlite3_bind_int64 (stmt, 3, message_row);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "link message", error);
+  return gu_store_step_done (store, stmt, "link message", error);
 }
 
 void
@@ -200,9 +196,23 @@ gu_store_override_record (GuStore *store, const char *call_id, const char *refer
   gu_store_bind_text (stmt, 2, reference);
   gu_store_bind_text (stmt, 3, sha256);
   gu_store_bind_text (stmt, 4, joined);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "record override", error);
+  return gu_store_step_done (store, stmt, "record override", error);
+}
+
+static void
+add_override (sqlite3_stmt *stmt, gpointer out)
+{
+  GuOverride *o = g_new0 (GuOverride, 1);
+  o->reference = gu_store_column_dup (stmt, 0);
+  o->sha256 = gu_store_column_dup (stmt, 1);
+  o->keys = g_strsplit_set ((const char *) sqlite3_column_text (stmt, 2), " ", -1);
+  /* "" splits into one empty item: "none". */
+  if (o->keys[0] != NULL && *o->keys[0] == '\0')
+    {
+      g_strfreev (o->keys);
+      o->keys = g_new0 (char *, 1);
+    }
+  g_ptr_array_add (out, o);
 }
 
 GPtrArray *
@@ -213,28 +223,6 @@ gu_store_override_list (GuStore *store, const char *call_id, GError **error)
   if (stmt == NULL)
     return NULL;
   gu_store_bind_text (stmt, 1, call_id);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_override_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      GuOverride *o = g_new0 (GuOverride, 1);
-      o->reference = gu_store_column_dup (stmt, 0);
-      o->sha256 = gu_store_column_dup (stmt, 1);
-      o->keys = g_strsplit_set ((const char *) sqlite3_column_text (stmt, 2), " ", -1);
-      /* "" splits into one empty item: "none". */
-      if (o->keys[0] != NULL && *o->keys[0] == '\0')
-        {
-          g_strfreev (o->keys);
-          o->keys = g_new0 (char *, 1);
-        }
-      g_ptr_array_add (out, o);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (out);
-      gu_store_fail (store, rc, "list overrides", error);
-      return NULL;
-    }
-  return out;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_override_free);
+  return gu_store_each_row (store, stmt, add_override, out, error) ? g_steal_pointer (&out) : NULL;
 }

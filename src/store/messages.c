@@ -24,14 +24,6 @@ step_single_id (GuStore *store, sqlite3_stmt *stmt, GError **error)
   return id;
 }
 
-static gboolean
-step_done (GuStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, what, error);
-}
-
 gint64
 gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, GError **error)
 {
@@ -130,7 +122,7 @@ gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *
   gu_store_bind_text (stmt, 21, outcome);
   gu_store_bind_text (stmt, 22, error_text);
   gu_store_bind_text (stmt, 23, content_key);
-  if (!step_done (store, stmt, "insert message", error))
+  if (!gu_store_step_done (store, stmt, "insert message", error))
     return -1;
   return sqlite3_last_insert_rowid (store->db);
 }
@@ -158,7 +150,7 @@ insert_document (GuStore *store, gint64 message_row, const GuDocument *doc, int 
   gu_store_bind_text (stmt, 10, doc->sha256);
   sqlite3_bind_int (stmt, 11, (int) doc->flags);
   gu_store_bind_text (stmt, 12, doc->unreadable_reason);
-  if (!step_done (store, stmt, "insert document", error))
+  if (!gu_store_step_done (store, stmt, "insert document", error))
     return -1;
   return sqlite3_last_insert_rowid (store->db);
 }
@@ -176,7 +168,7 @@ insert_pieces (GuStore *store, gint64 document_id, const GuDocument *doc, GError
       sqlite3_bind_int64 (stmt, 1, document_id);
       gu_store_bind_text (stmt, 2, m->key);
       gu_store_bind_text (stmt, 3, m->evidence);
-      if (!step_done (store, stmt, "insert piece", error))
+      if (!gu_store_step_done (store, stmt, "insert piece", error))
         return FALSE;
     }
   return TRUE;
@@ -213,7 +205,7 @@ gu_store_add_event (GuStore *store, gint64 message_row, gint64 dossier_id, const
     sqlite3_bind_int64 (stmt, 2, dossier_id);
   gu_store_bind_text (stmt, 3, kind);
   gu_store_bind_text (stmt, 4, detail);
-  return step_done (store, stmt, "insert event", error);
+  return gu_store_step_done (store, stmt, "insert event", error);
 }
 
 void
@@ -227,6 +219,18 @@ gu_stored_raw_free (GuStoredRaw *raw)
   g_free (raw);
 }
 
+static void
+add_stored_raw (sqlite3_stmt *stmt, gpointer out)
+{
+  GuStoredRaw *raw = g_new0 (GuStoredRaw, 1);
+  raw->raw_sha256 = gu_store_column_dup (stmt, 0);
+  raw->received_at = gu_store_column_dup (stmt, 1);
+  raw->mailbox = gu_store_column_dup (stmt, 2);
+  raw->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 3);
+  raw->uid = (guint32) sqlite3_column_int64 (stmt, 4);
+  g_ptr_array_add (out, raw);
+}
+
 GPtrArray *
 gu_store_list_raw_messages (GuStore *store, GError **error)
 {
@@ -234,26 +238,14 @@ gu_store_list_raw_messages (GuStore *store, GError **error)
       "SELECT raw_sha256, received_at, mailbox, uidvalidity, uid FROM messages ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_stored_raw_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      GuStoredRaw *raw = g_new0 (GuStoredRaw, 1);
-      raw->raw_sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      raw->received_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      raw->mailbox = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      raw->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 3);
-      raw->uid = (guint32) sqlite3_column_int64 (stmt, 4);
-      g_ptr_array_add (out, raw);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (out);
-      gu_store_fail (store, rc, "list messages", error);
-      return NULL;
-    }
-  return out;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_stored_raw_free);
+  return gu_store_each_row (store, stmt, add_stored_raw, out, error) ? g_steal_pointer (&out) : NULL;
+}
+
+static void
+add_first_column (sqlite3_stmt *stmt, gpointer out)
+{
+  g_ptr_array_add (out, gu_store_column_dup (stmt, 0));
 }
 
 GPtrArray *
@@ -265,18 +257,8 @@ gu_store_message_part_names (GuStore *store, gint64 message_row, GError **error)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, message_row);
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (out);
-      gu_store_fail (store, rc, "list documents", error);
-      return NULL;
-    }
-  return out;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  return gu_store_each_row (store, stmt, add_first_column, out, error) ? g_steal_pointer (&out) : NULL;
 }
 
 static gboolean

@@ -55,21 +55,17 @@ read_row (sqlite3_stmt *stmt)
   return row;
 }
 
+static void
+add_row (sqlite3_stmt *stmt, gpointer out)
+{
+  g_ptr_array_add (out, read_row (stmt));
+}
+
 static GPtrArray *
 read_rows (GuStore *store, sqlite3_stmt *stmt, GError **error)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_outbox_row_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, read_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (out);
-      gu_store_fail (store, rc, "read outbox", error);
-      return NULL;
-    }
-  return out;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_outbox_row_free);
+  return gu_store_each_row (store, stmt, add_row, out, error) ? g_steal_pointer (&out) : NULL;
 }
 
 gint64
@@ -141,9 +137,7 @@ gu_store_outbox_update (GuStore *store, gint64 id, const char *state, int attemp
   gu_store_bind_text (stmt, 5, server_reply);
   sqlite3_bind_int (stmt, 6, sent_now);
   sqlite3_bind_int64 (stmt, 7, id);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "update reply", error);
+  return gu_store_step_done (store, stmt, "update reply", error);
 }
 
 gint64
@@ -180,9 +174,7 @@ gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error)
   gu_store_bind_text (stmt, 6, old->sent_at);
   gu_store_bind_text (stmt, 7, old->created_at);
   gu_store_bind_text (stmt, 8, old->dedupe_key);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "restore reply", error);
+  return gu_store_step_done (store, stmt, "restore reply", error);
 }
 
 gint64
@@ -210,7 +202,5 @@ gu_store_reply_counted (GuStore *store, const char *address, const char *at, GEr
     return FALSE;
   gu_store_bind_text (stmt, 1, address);
   gu_store_bind_text (stmt, 2, at);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "count reply", error);
+  return gu_store_step_done (store, stmt, "count reply", error);
 }

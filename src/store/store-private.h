@@ -21,6 +21,16 @@ gboolean gu_store_fail (GuStore *store, int rc, const char *what, GError **error
  * and unbound; owned by the store. NULL with error set on failure. */
 sqlite3_stmt *gu_store_stmt (GuStore *store, const char *sql, GError **error);
 
+/* Steps a statement that returns no row and resets it; FALSE with error
+ * set (what names the operation) unless it completed. */
+gboolean gu_store_step_done (GuStore *store, sqlite3_stmt *stmt, const char *what, GError **error);
+
+/* Steps stmt to its end, handing each row to add with data, and resets
+ * it; FALSE with error set when the query failed. */
+gboolean gu_store_each_row (GuStore *store, sqlite3_stmt *stmt,
+                            void (*add) (sqlite3_stmt *stmt, gpointer data), gpointer data,
+                            GError **error);
+
 /* Binds s, or NULL when s is NULL. */
 void gu_store_bind_text (sqlite3_stmt *stmt, int i, const char *s);
 

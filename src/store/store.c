@@ -192,3 +192,22 @@ gu_store_column_dup (sqlite3_stmt *stmt, int i)
   const unsigned char *t = sqlite3_column_text (stmt, i);
   return t != NULL ? g_strdup ((const char *) t) : NULL;
 }
+
+gboolean
+gu_store_step_done (GuStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, what, error);
+}
+
+gboolean
+gu_store_each_row (GuStore *store, sqlite3_stmt *stmt, void (*add) (sqlite3_stmt *stmt, gpointer data),
+                   gpointer data, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    add (stmt, data);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read", error);
+}
