@@ -140,7 +140,7 @@ run_loop (GuApp *app, gboolean once)
         reload_app (app);
       g_autoptr (GError) error = NULL;
       gboolean maildir = g_str_has_prefix (app->cfg->imap_url, "maildir:");
-      gboolean ok = maildir ? gu_run_maildir_pass (app, &error) : gu_run_imap_pass (app, &state, once, &error);
+      gboolean ok = maildir ? gu_run_maildir_pass (app, &error) : gu_run_imap_pass (app, &state, &error);
       if (ok)
         {
           queue_digest (app, &digest_done);

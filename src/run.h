@@ -24,7 +24,7 @@ void gu_run_sleep (int seconds);
 /* One pass over the IMAP mailbox: connect if needed, process every
  * message, move what was stored. FALSE with error when the pass could not
  * finish (the messages not yet processed stay for the next one). */
-gboolean gu_run_imap_pass (GuApp *app, GuRunState *state, gboolean once, GError **error);
+gboolean gu_run_imap_pass (GuApp *app, GuRunState *state, GError **error);
 /* Waits for new mail: IDLE (re-issued before 29 minutes) or a poll. */
 void gu_run_imap_wait (GuApp *app, GuRunState *state);
 void gu_run_imap_disconnect (GuRunState *state);

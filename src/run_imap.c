@@ -186,7 +186,7 @@ process_inbox (GuApp *app, GuRunState *state, GError **error)
 }
 
 gboolean
-gu_run_imap_pass (GuApp *app, GuRunState *state, gboolean once, GError **error)
+gu_run_imap_pass (GuApp *app, GuRunState *state, GError **error)
 {
   if (process_inbox (app, state, error))
     return TRUE;
