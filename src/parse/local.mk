@@ -8,6 +8,7 @@ src_parse_libgu_parse_a_SOURCES = \
 	src/parse/parse-headers.c \
 	src/parse/parse-html.c \
 	src/parse/parse-parts.c \
+	src/parse/parse-repair.c \
 	src/parse/parse-role.c \
 	src/parse/parse-text.c
 src_parse_libgu_parse_a_CPPFLAGS = $(AM_CPPFLAGS) $(GMIME_CFLAGS)

@@ -39,6 +39,12 @@ GMimeMessage *gu_parse_construct (GMimeParserOptions *options, const char *data,
 /* TRUE when mime has at least one header, its own or its top part's. */
 gboolean gu_parse_has_headers (GMimeMessage *mime);
 
+/* parse-repair.c: corrections to GMime's reading, applied by
+ * gu_parse_construct before anything reads the parts. */
+/* Re-cuts each part's content at the line end before its closing
+ * boundary, whatever mix of CRLF and LF the message uses. */
+void gu_parse_repair_part_ends (GMimeMessage *mime);
+
 /* parse-headers.c: envelope and identity headers into ctx->msg. */
 void gu_parse_read_headers (GuParseCtx *ctx);
 /* Returns the value of the first header called name with folding

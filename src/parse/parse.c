@@ -79,7 +79,10 @@ gu_parse_construct (GMimeParserOptions *options, const char *data, gsize len)
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  return g_mime_parser_construct_message (parser, options);
+  GMimeMessage *mime = g_mime_parser_construct_message (parser, options);
+  if (mime != NULL)
+    gu_parse_repair_part_ends (mime);
+  return mime;
 }
 
 static gboolean

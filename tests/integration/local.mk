@@ -2,6 +2,7 @@
 GU_CLI_TESTS = \
 	tests/integration/test-cli.sh \
 	tests/integration/test-ingest.sh \
+	tests/integration/test-line-ends.sh \
 	tests/integration/test-corpus.sh \
 	tests/integration/test-dossiers.sh \
 	tests/integration/test-daemon.sh \

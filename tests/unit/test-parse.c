@@ -645,6 +645,90 @@ test_corpus (void)
   g_assert_cmpuint (files, >, 300);
 }
 
+/* The line ends of one message: its headers, its body lines, its
+ * boundary lines. Real mail mixes them after a gateway or a Unix tool. */
+typedef struct {
+  const char *head, *body, *bound;
+} LineEnds;
+
+/* Appends data as base64 in 76-column lines ending in nl. */
+static void
+append_base64_lines (GString *out, const guint8 *data, gsize len, const char *nl)
+{
+  g_autofree char *b64 = g_base64_encode (data, len);
+  gsize n = strlen (b64);
+  for (gsize i = 0; i < n; i += 76)
+    {
+      g_string_append_len (out, b64 + i, (gssize) MIN (76, n - i));
+      g_string_append (out, nl);
+    }
+}
+
+/* A message whose second part is data in base64 and whose last part is
+ * an 8-bit text ending in "XYZ", written with the line ends le. */
+static char *
+mixed_line_end_message (const LineEnds *le, const guint8 *data, gsize len)
+{
+  const char *h = le->head, *b = le->body, *d = le->bound;
+  GString *raw = g_string_new (NULL);
+  g_string_append_printf (raw, "From: a@example.com%sTo: " OWN "%sSubject: x%sMIME-Version: 1.0%s"
+                          "Content-Type: multipart/mixed; boundary=\"BB\"%s%s",
+                          h, h, h, h, h, h);
+  g_string_append_printf (raw, "--BB%sContent-Type: text/plain%s%sbody%s", d, h, h, b);
+  g_string_append_printf (raw, "--BB%sContent-Type: application/octet-stream; name=a.bin%s"
+                          "Content-Transfer-Encoding: base64%s%s", d, h, h, h);
+  append_base64_lines (raw, data, len, b);
+  g_string_append_printf (raw, "--BB%sContent-Type: text/plain; charset=utf-8; name=t.txt%s"
+                          "Content-Transfer-Encoding: 8bit%s%sligne%sXYZ%s--BB--%s",
+                          d, h, h, h, b, b, d);
+  return g_string_free (raw, FALSE);
+}
+
+static void
+assert_content (GuDocument *doc, const void *data, gsize len)
+{
+  char hex[GU_SHA256_HEX_LEN + 1];
+  gsize got_len = 0;
+  const void *got = g_bytes_get_data (doc->content, &got_len);
+  g_assert_cmpuint (got_len, ==, len);
+  g_assert_true (len == 0 || memcmp (got, data, len) == 0);
+  gu_sha256_hex (data, len, hex);
+  g_assert_cmpstr (doc->sha256, ==, hex);
+}
+
+static void
+check_line_end_mix (const LineEnds *le, gsize size)
+{
+  g_autofree guint8 *data = g_malloc (size + 1);
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) (i * 7 + 3);
+  g_autofree char *raw = mixed_line_end_message (le, data, size);
+  g_autoptr (GuMessage) msg = parse (raw);
+  g_assert_null (msg->parse_error);
+  g_assert_cmpuint (msg->documents->len, ==, 2);
+  assert_content (doc_at (msg, 0), data, size);
+  g_autofree char *text = g_strdup_printf ("ligne%sXYZ", le->body);
+  assert_content (doc_at (msg, 1), text, strlen (text));
+  g_assert_cmpstr (msg->body_text, ==, "body");
+}
+
+/* GMime alone cuts the last bytes of a part when its boundary line ends
+ * in CRLF and its body lines in LF (see src/parse/parse-repair.c): every
+ * size from 0 to 70 bytes and around 65,536, every mix of line ends. */
+static void
+test_line_end_mixes (void)
+{
+  static const char *const nl[] = { "\r\n", "\n" };
+  for (guint mix = 0; mix < 8; mix++)
+    {
+      LineEnds le = { nl[mix & 1], nl[(mix >> 1) & 1], nl[(mix >> 2) & 1] };
+      for (gsize size = 0; size <= 70; size++)
+        check_line_end_mix (&le, size);
+      for (gsize size = 65530; size <= 65542; size++)
+        check_line_end_mix (&le, size);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -677,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/robust/preamble", test_preamble);
   g_test_add_func ("/parse/robust/deep-nesting", test_deep_nesting);
   g_test_add_func ("/parse/robust/truncations", test_truncations);
+  g_test_add_func ("/parse/robust/line-end-mixes", test_line_end_mixes);
   g_test_add_func ("/parse/body/latin1-labelled-utf8", test_latin1_body_labelled_utf8);
   g_test_add_func ("/parse/body/html-only", test_html_only);
   g_test_add_func ("/parse/subject", test_subject);
