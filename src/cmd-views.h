@@ -14,7 +14,15 @@ char *gu_view_local_time (const GuCall *call, const char *utc_text);
 /* Prints one dossier as the JSON object of DESIGN.md's `show --json`. */
 void gu_view_print_dossier_json (const GuCall *call, const GuDossier *d);
 
-/* Prints the builder's value as indented JSON and a newline. */
+/* Prints the builder's value as indented JSON and a newline. json-glib
+ * escapes C0 and DEL; C1 controls (U+0080-U+009F) are escaped here too,
+ * so that the JSON read in a terminal is as safe as the text views. */
 void gu_view_print_json (JsonBuilder *b);
+
+/* printf to stdout for the text views (list, show, outbox): what they
+ * print comes from strangers' mail, and a terminal obeys an ESC or a C1
+ * CSI in it. Invalid UTF-8 becomes U+FFFD and control characters but
+ * tab and newline become spaces, on the whole formatted text. */
+void gu_view_printf (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 #endif

@@ -74,9 +74,9 @@ gu_cmd_outbox (GuApp *app, int argc, char **argv)
   for (guint i = 0; i < rows->len; i++)
     {
       const GuOutboxRow *r = g_ptr_array_index (rows, i);
-      printf ("%-10s %-12s %-13s %-32s %d %s%s%s\n", r->state, r->kind,
-              r->dossier_reference != NULL ? r->dossier_reference : "-", r->recipient, r->attempts, r->subject,
-              r->last_error != NULL ? "  -- " : "", r->last_error != NULL ? r->last_error : "");
+      gu_view_printf ("%-10s %-12s %-13s %-32s %d %s%s%s\n", r->state, r->kind,
+                      r->dossier_reference != NULL ? r->dossier_reference : "-", r->recipient, r->attempts,
+                      r->subject, r->last_error != NULL ? "  -- " : "", r->last_error != NULL ? r->last_error : "");
     }
   return GU_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* show: one dossier, as JSON (a contract) or as an admin reads it in a
  * terminal: who, when, each piece with the documents and evidence behind
- * it, what is missing, late or unreadable, and the history. */
+ * it, what is missing, late or unreadable, and the history. Every line
+ * goes through gu_view_printf: names and subjects are the senders'. */
 #include "config.h"
 
 #include <stdio.h>
@@ -45,21 +46,22 @@ print_piece (const GuCall *call, const GuDossier *d, const GuPiece *piece)
       if (document_has_key (doc, piece->key, &evidence) && !(doc->flags & GU_DOC_LATE))
         on_time = TRUE;
     }
-  printf ("  %s %s%s\n     %s\n", on_time ? "✓" : "✗", piece->key, piece->required ? "" : " (optional)",
-          piece->label);
+  gu_view_printf ("  %s %s%s\n     %s\n", on_time ? "✓" : "✗", piece->key, piece->required ? "" : " (optional)",
+                  piece->label);
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
       const char *evidence;
       if (document_has_key (doc, piece->key, &evidence))
-        printf ("       %s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)" : "", evidence);
+        gu_view_printf ("       %s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)" : "",
+                        evidence);
     }
 }
 
 static void
 print_documents (const GuCall *call, const GuDossier *d)
 {
-  printf ("\nDocuments\n");
+  gu_view_printf ("\nDocuments\n");
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
@@ -67,32 +69,35 @@ print_documents (const GuCall *call, const GuDossier *d)
         continue;
       g_autofree char *received = gu_view_local_time (call, doc->received_at);
       g_autofree char *size = g_format_size ((guint64) doc->size);
-      printf ("  %s  %s  %s  %.12s…%s%s%s\n", received, document_name (doc), size, doc->sha256,
-              doc->flags & GU_DOC_LATE ? "  LATE" : "",
-              doc->flags & GU_DOC_ARCHIVE ? "  (archive)" : "",
-              doc->pieces->len == 0 && !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_UNREADABLE)) ? "  unclassified" : "");
+      gu_view_printf ("  %s  %s  %s  %.12s…%s%s%s\n", received, document_name (doc), size, doc->sha256,
+                      doc->flags & GU_DOC_LATE ? "  LATE" : "",
+                      doc->flags & GU_DOC_ARCHIVE ? "  (archive)" : "",
+                      doc->pieces->len == 0 && !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_UNREADABLE | GU_DOC_EMPTY))
+                        ? "  unclassified" : "");
       if (doc->unreadable_reason != NULL)
-        printf ("      could not be read: %s\n", doc->unreadable_reason);
+        gu_view_printf ("      could not be read: %s\n", doc->unreadable_reason);
+      if (doc->flags & GU_DOC_EMPTY)
+        gu_view_printf ("      empty: %s\n", doc->flags & GU_DOC_ARCHIVE ? "the archive holds no file" : "0 bytes");
     }
 }
 
 static void
 print_history (const GuCall *call, const GuDossier *d)
 {
-  printf ("\nMessages\n");
+  gu_view_printf ("\nMessages\n");
   for (guint i = 0; i < d->messages->len; i++)
     {
       const GuDossierMessage *m = g_ptr_array_index (d->messages, i);
       g_autofree char *received = gu_view_local_time (call, m->received_at);
-      printf ("  %s  %-9s %-10s <%s>  %s\n", received, m->role, m->outcome, m->message_id,
-              m->subject != NULL ? m->subject : "");
+      gu_view_printf ("  %s  %-9s %-10s <%s>  %s\n", received, m->role, m->outcome, m->message_id,
+                      m->subject != NULL ? m->subject : "");
     }
-  printf ("\nEvents\n");
+  gu_view_printf ("\nEvents\n");
   for (guint i = 0; i < d->events->len; i++)
     {
       const GuDossierEvent *e = g_ptr_array_index (d->events, i);
       g_autofree char *at = gu_view_local_time (call, e->at);
-      printf ("  %s  %s%s%s\n", at, e->kind, e->detail ? ": " : "", e->detail ? e->detail : "");
+      gu_view_printf ("  %s  %s%s%s\n", at, e->kind, e->detail ? ": " : "", e->detail ? e->detail : "");
     }
 }
 
@@ -103,14 +108,15 @@ print_dossier (const GuCall *call, const GuDossier *d)
   g_autofree char *updated = gu_view_local_time (call, d->updated_at);
   g_autoptr (GPtrArray) missing = g_ptr_array_new ();
   gu_dossier_status (call, d, missing);
-  printf ("%s  %s\n", d->reference, d->status);
-  printf ("Applicant:    %s%s%s%s\n", d->applicant_name ? d->applicant_name : "",
-          d->applicant_name ? " <" : "", d->applicant, d->applicant_name ? ">" : "");
-  printf ("Organisation: %s%s%s%s\n", d->organisation ? d->organisation : "(unknown)",
-          d->legal_category ? " (" : "", d->legal_category ? d->legal_category : "", d->legal_category ? ")" : "");
+  gu_view_printf ("%s  %s\n", d->reference, d->status);
+  gu_view_printf ("Applicant:    %s%s%s%s\n", d->applicant_name ? d->applicant_name : "",
+                  d->applicant_name ? " <" : "", d->applicant, d->applicant_name ? ">" : "");
+  gu_view_printf ("Organisation: %s%s%s%s\n", d->organisation ? d->organisation : "(unknown)",
+                  d->legal_category ? " (" : "", d->legal_category ? d->legal_category : "",
+                  d->legal_category ? ")" : "");
   if (d->flags != NULL && *d->flags)
-    printf ("Flags:        %s\n", d->flags);
-  printf ("Received:     %s\nUpdated:      %s\n\nPieces (%u missing)\n", received, updated, missing->len);
+    gu_view_printf ("Flags:        %s\n", d->flags);
+  gu_view_printf ("Received:     %s\nUpdated:      %s\n\nPieces (%u missing)\n", received, updated, missing->len);
   for (guint i = 0; i < call->pieces->len; i++)
     print_piece (call, d, g_ptr_array_index (call->pieces, i));
   print_documents (call, d);

@@ -3,6 +3,7 @@
  * --json are a contract (DESIGN.md, "CLI"). */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,13 +14,15 @@
 #include "dossier/dossier.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 /* Documents a person thinks of as pieces: not the archive that carried
- * them, not the logo in a signature. */
+ * them (unless it is all there is of it: unreadable or empty), not the
+ * logo in a signature. */
 static gboolean
 is_listed (const GuDossierDocument *doc)
 {
-  return !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE));
+  return gu_doc_is_shown (doc->flags);
 }
 
 char *
@@ -64,6 +67,7 @@ build_piece (JsonBuilder *b, const GuCall *call, const GuDossierDocument *doc)
   json_builder_add_string_value (b, g_strcmp0 (doc->source, "staff") == 0 ? "staff" : "applicant");
   add_string_or_null (b, "type", doc->sniffed_type);
   add_string_or_null (b, "unreadable", doc->unreadable_reason);
+  add_string_or_null (b, "state", gu_doc_state (doc->flags));
   g_autofree char *received = gu_view_local_time (call, doc->received_at);
   add_string_or_null (b, "received_at", received);
   json_builder_end_object (b);
@@ -120,6 +124,26 @@ build_dossier (JsonBuilder *b, const GuCall *call, const GuDossier *d, gboolean 
   json_builder_end_object (b);
 }
 
+/* Returns json with each C1 control written as \u00XX, newly allocated:
+ * the same strings to a JSON reader. Outside strings JSON is ASCII, so
+ * every C2 80..9F is inside one. */
+static char *
+escape_c1 (const char *json)
+{
+  GString *out = g_string_sized_new (strlen (json));
+  for (const guchar *p = (const guchar *) json; *p; p++)
+    {
+      if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        {
+          g_string_append_printf (out, "\\u%04x", (unsigned) p[1]);
+          p++;
+        }
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 gu_view_print_json (JsonBuilder *b)
 {
@@ -128,7 +152,21 @@ gu_view_print_json (JsonBuilder *b)
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  g_autofree char *safe = escape_c1 (text);
+  printf ("%s\n", safe);
+}
+
+void
+gu_view_printf (const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* %-16.16s may cut a character in two: made valid, not printed raw. */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autofree char *safe = gu_text_replace_controls (valid, "\t\n");
+  fputs (safe, stdout);
 }
 
 void
@@ -182,8 +220,8 @@ gu_cmd_list (GuApp *app, int argc, char **argv)
       g_autoptr (GPtrArray) missing = g_ptr_array_new ();
       gu_dossier_status (app->call, d, missing);
       g_autofree char *received = gu_view_local_time (app->call, d->first_received_at);
-      printf ("%-13s %-10s %-16.16s %-36s %s missing %u\n", d->reference, d->status, received,
-              d->applicant, d->organisation != NULL ? d->organisation : "-", missing->len);
+      gu_view_printf ("%-13s %-10s %-16.16s %-36s %s missing %u\n", d->reference, d->status, received,
+                      d->applicant, d->organisation != NULL ? d->organisation : "-", missing->len);
     }
   return GU_EXIT_OK;
 }

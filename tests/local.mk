@@ -20,6 +20,7 @@ EXTRA_DIST += tests/lsan.supp tests/integration/common.sh tests/run-suite.sh
 
 include tests/unit/local.mk
 include tests/parse.mk
+include tests/sender.mk
 include tests/staff.mk
 include tests/unpack.mk
 include tests/reply.mk
@@ -27,6 +28,8 @@ include tests/digest.mk
 include tests/filters.mk
 include tests/rig.mk
 include tests/integration/local.mk
+include tests/output.mk
+include tests/integrity.mk
 include tests/integration/send.mk
 include tests/integration/imap.mk
 include tests/fuzz/local.mk

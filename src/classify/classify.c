@@ -250,7 +250,7 @@ void
 gu_classify_document (const GuCall *call, GuDocument *doc)
 {
   g_ptr_array_set_size (doc->pieces, 0);
-  if (doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE | GU_DOC_UNREADABLE))
+  if (doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE | GU_DOC_UNREADABLE | GU_DOC_EMPTY))
     return;
   g_autofree char *name = folded_name (doc);
   g_autofree char *text = doc->text != NULL ? gu_text_fold (doc->text) : NULL;
@@ -319,6 +319,12 @@ gu_classify_message (GuClassifier *c, GuMessage *msg)
       GuDocument *doc = g_ptr_array_index (msg->documents, i);
       if (doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE | GU_DOC_UNREADABLE))
         continue;
+      /* An empty budget.pdf is no budget, whatever its name says. */
+      if (doc->content == NULL || g_bytes_get_size (doc->content) == 0)
+        {
+          doc->flags |= GU_DOC_EMPTY;
+          continue;
+        }
       if (c->map != NULL && doc->text == NULL)
         extract_text (c, doc);
       gu_classify_document (c->call, doc);

@@ -23,6 +23,7 @@ static const struct { guint flag; const char *name; } flag_names[] = {
   { GU_DOC_INLINE, "inline" },
   { GU_DOC_FROM_FORWARD, "forwarded" },
   { GU_DOC_LATE, "late" },
+  { GU_DOC_EMPTY, "empty" },
 };
 
 char *
@@ -37,6 +38,24 @@ gu_doc_flags_to_string (guint flags)
         g_string_append (s, flag_names[i].name);
       }
   return g_string_free (s, FALSE);
+}
+
+gboolean
+gu_doc_is_shown (guint flags)
+{
+  if (flags & GU_DOC_INLINE_IMAGE)
+    return FALSE;
+  return !(flags & GU_DOC_ARCHIVE) || (flags & (GU_DOC_UNREADABLE | GU_DOC_EMPTY));
+}
+
+const char *
+gu_doc_state (guint flags)
+{
+  if (flags & GU_DOC_UNREADABLE)
+    return "unreadable";
+  if (flags & GU_DOC_EMPTY)
+    return "empty";
+  return NULL;
 }
 
 static void
@@ -112,6 +131,8 @@ gu_message_free (GuMessage *msg)
   g_free (msg->message_id);
   g_free (msg->from_addr);
   g_free (msg->from_name);
+  g_free (msg->from_recovered);
+  g_free (msg->from_raw);
   g_free (msg->reply_to);
   g_free (msg->return_path);
   g_ptr_array_unref (msg->to);
@@ -125,6 +146,7 @@ gu_message_free (GuMessage *msg)
   g_free (msg->body_text);
   g_ptr_array_unref (msg->documents);
   g_free (msg->parse_error);
+  g_free (msg->truncated);
   g_free (msg);
 }
 

@@ -26,11 +26,22 @@ typedef enum {
   GU_DOC_INLINE       = 1 << 4, /* came as an inline part (a PDF sent inline) */
   GU_DOC_FROM_FORWARD = 1 << 5, /* found inside a forwarded message/rfc822 */
   GU_DOC_LATE         = 1 << 6, /* arrived after the call's deadline */
+  GU_DOC_EMPTY        = 1 << 7, /* 0 bytes; an archive: read to the end, held no file */
 } GuDocFlags;
 
 /* Returns a newly allocated space-separated list of flag names ("" when
  * none); free with g_free. */
 char *gu_doc_flags_to_string (guint flags);
+
+/* TRUE for a document shown to people as received (views, receipts): not
+ * a logo, and not an archive shown through its entries. An archive that
+ * could not be read (wholly) or held no file is shown itself: it is the
+ * only trace of what the applicant sent. */
+gboolean gu_doc_is_shown (guint flags);
+
+/* The state of DESIGN.md's `show --json` pieces that the flags say
+ * ("unreadable", "empty"), a static string, or NULL when none applies. */
+const char *gu_doc_state (guint flags);
 
 /* One piece key a document satisfies, with the evidence that says why
  * (`filename:"budget"`, `content:"phase d'étude" sheet 2`, `admin`). */
@@ -69,7 +80,14 @@ typedef struct {
   char *message_id;       /* without <>; derived from raw_sha256 when absent */
   gboolean message_id_derived;
   char *from_addr;
-  char *from_name;
+  char *from_name;        /* display name, no control characters */
+  char *from_recovered;   /* NULL when From gave from_addr as GMime read it; else where
+                           * it came from: "From (repaired)", "Sender", "Reply-To",
+                           * "Return-Path" */
+  char *from_raw;         /* with from_recovered or no_usable_sender: the From header
+                           * as written, one line, no control characters; NULL when absent */
+  gboolean no_usable_sender; /* automatic only because no header held an address:
+                              * set aside for a person (the digest lists it) */
   char *reply_to;         /* bare address from Reply-To, or NULL */
   char *return_path;      /* "" for Return-Path: <>, NULL when absent */
   GPtrArray *to;          /* of char* bare addresses (To and Cc) */
@@ -85,6 +103,8 @@ typedef struct {
   char *body_text;        /* UTF-8 body, from text/plain else stripped text/html */
   GPtrArray *documents;   /* of GuDocument*, in document order */
   char *parse_error;      /* set when the message could not be made sense of */
+  char *truncated;        /* set when part of the MIME tree was not read, saying why
+                           * ("nesting deeper than 64 levels"); the rest was read */
 } GuMessage;
 
 /* Returns a new empty message; free with gu_message_free. */

@@ -1,32 +1,72 @@
 /* All dossiers of a call as CSV (RFC 4180: CRLF, quoted where needed, a
  * header row, UTF-8, one row per dossier, one column per piece of the
- * call): what `guichet export` prints and the digest attaches. */
+ * call): what `guichet export` prints and the digest attaches. Cells
+ * hold what strangers wrote (names, file names), read by an officer's
+ * spreadsheet: no control characters, no formulas. */
 #include "config.h"
 
 #include <string.h>
 
 #include "dossier/dossier.h"
+#include "util/text.h"
+
+/* "-3", "+12.5": what a spreadsheet reads as a number, not a formula. */
+static gboolean
+is_plain_number (const char *s)
+{
+  if (*s == '+' || *s == '-')
+    s++;
+  if (!g_ascii_isdigit (*s))
+    return FALSE;
+  while (g_ascii_isdigit (*s))
+    s++;
+  if (*s == '.' && g_ascii_isdigit (s[1]))
+    s++;
+  while (g_ascii_isdigit (*s))
+    s++;
+  return *s == '\0';
+}
+
+/* A spreadsheet runs a cell that starts with = + - @ as a formula, and
+ * one that starts with a tab or CR may become one once trimmed (OWASP,
+ * "CSV Injection"). clean is value with its controls as spaces: blanks
+ * or a control before the = must not hide it either. */
+static gboolean
+is_formula (const char *value, const char *clean)
+{
+  if (*value == '\t' || *value == '\r')
+    return TRUE;
+  const char *p = clean + strspn (clean, " ");
+  return *p != '\0' && strchr ("=+-@", *p) != NULL && !is_plain_number (p);
+}
+
+char *
+gu_dossier_csv_cell (const char *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+  g_autofree char *clean = gu_text_one_line (value);
+  g_autofree char *text = is_formula (value, clean) ? g_strconcat ("'", clean, NULL) : g_steal_pointer (&clean);
+  if (strpbrk (text, ",\"") == NULL)
+    return g_steal_pointer (&text);
+  GString *quoted = g_string_new ("\"");
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (quoted, '"');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+  return g_string_free (quoted, FALSE);
+}
 
 static void
 csv_field (GString *row, const char *value)
 {
   if (row->len > 0)
     g_string_append_c (row, ',');
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (row, value);
-      return;
-    }
-  g_string_append_c (row, '"');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (row, '"');
-      g_string_append_c (row, *p);
-    }
-  g_string_append_c (row, '"');
+  g_autofree char *cell = gu_dossier_csv_cell (value);
+  g_string_append (row, cell);
 }
 
 /* Moves the finished row to out. */

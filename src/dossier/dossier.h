@@ -77,4 +77,11 @@ const char *gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPt
  * Returns the whole text, newly allocated. */
 char *gu_dossier_csv (const GuCall *call, GPtrArray *dossiers);
 
+/* Returns value (NULL: empty) as one cell of that CSV, newly allocated:
+ * control characters as spaces, a ' before a value a spreadsheet would
+ * run as a formula (starting, after blanks, with = + - @ tab or CR; a
+ * plain number such as "-3" or "+12.5" stays as it is), quoted when it
+ * holds a comma or a double quote. */
+char *gu_dossier_csv_cell (const char *value);
+
 #endif

@@ -335,11 +335,31 @@ walk_message_part (GuParseCtx *ctx, GMimeMessagePart *part, Walk w)
   walk (ctx, g_mime_message_get_mime_part (inner), child);
 }
 
+/* Parts deeper than GU_PARSE_MAX_DEPTH are not read, but must not vanish
+ * unsaid: the message is flagged, and intake and the reply say so. The
+ * loss happens here, in our walk, so the walk is where to see it: GMime
+ * 3.2 builds the tree far deeper (without limit before 3.2.5, then down
+ * to MAX_LEVEL, 1024 levels, in gmime-parser.c, keeping anything deeper
+ * unparsed in the last multipart), so whatever is lost lies under an
+ * object this walk meets one level past the limit. A scan of the raw
+ * bytes for nested boundaries would only guess at the same thing. */
+static void
+note_too_deep (GuParseCtx *ctx)
+{
+  if (ctx->msg->truncated == NULL)
+    ctx->msg->truncated = g_strdup_printf ("nesting deeper than %d levels", GU_PARSE_MAX_DEPTH);
+}
+
 static void
 walk (GuParseCtx *ctx, GMimeObject *obj, Walk w)
 {
-  if (obj == NULL || w.depth > GU_PARSE_MAX_DEPTH)
+  if (obj == NULL)
     return;
+  if (w.depth > GU_PARSE_MAX_DEPTH)
+    {
+      note_too_deep (ctx);
+      return;
+    }
   if (GMIME_IS_MULTIPART (obj))
     walk_multipart (ctx, GMIME_MULTIPART (obj), w);
   else if (GMIME_IS_MESSAGE_PART (obj))

@@ -131,9 +131,15 @@ check_null_sender (GuParseCtx *ctx)
 {
   if (ctx->msg->return_path != NULL && *ctx->msg->return_path == '\0')
     return g_strdup ("Return-Path: <>");
-  if (ctx->msg->from_addr == NULL)
-    return g_strdup ("From: missing");
   return NULL;
+}
+
+/* No address in From, Sender, Reply-To or Return-Path (parse-headers.c
+ * tried them all): nobody to answer, and nobody to file it for. */
+static char *
+check_no_sender (GuParseCtx *ctx)
+{
+  return ctx->msg->from_addr == NULL ? g_strdup ("From: missing") : NULL;
 }
 
 static char *
@@ -244,7 +250,8 @@ sender_is_staff (GuParseCtx *ctx)
   const GuParseOptions *o = ctx->opts;
   const char *from = ctx->msg->from_addr;
   const char *at = from != NULL ? strrchr (from, '@') : NULL;
-  if (o == NULL || at == NULL
+  /* A recovered address is a mail reader's guess, not an identity. */
+  if (o == NULL || at == NULL || ctx->msg->from_recovered != NULL
       || !(listed (o->staff_addresses, from, FALSE) || listed (o->staff_domains, at + 1, TRUE)))
     return FALSE;
   return o->staff_unauthenticated || domain_authenticated (ctx, at + 1);
@@ -257,7 +264,7 @@ gu_parse_decide_role (GuParseCtx *ctx)
 {
   static const RoleCheck checks[] = {
     check_auto_submitted, check_precedence, check_list_headers, check_autoreply_headers,
-    check_response_suppress, check_x_loop, check_own_from, check_null_sender,
+    check_response_suppress, check_x_loop, check_own_from, check_null_sender, check_no_sender,
     check_failed_recipients, check_report, check_robot_sender,
   };
   ctx->msg->role = GU_ROLE_APPLICANT;
@@ -268,6 +275,9 @@ gu_parse_decide_role (GuParseCtx *ctx)
         {
           ctx->msg->role = GU_ROLE_AUTOMATIC;
           ctx->msg->automatic_reason = why;
+          /* Only a message with no sender and no other sign of a robot
+           * needs a person; an auto-reply without one is just that. */
+          ctx->msg->no_usable_sender = checks[i] == check_no_sender;
           return;
         }
     }

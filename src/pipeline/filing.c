@@ -137,7 +137,10 @@ gu_filing_file_message (GuIntake *intake, const GuMessage *msg, const GuReceipt 
   g_autofree char *ref_owner = NULL, *thread_owner = NULL;
   if (!gather_facts (intake, msg, &facts, &ref_owner, &thread_owner, error))
     return FALSE;
-  GuMatch m = gu_dossier_match (msg, &facts, gu_dossier_message_has_documents (msg));
+  /* A message cut short may have lost its documents with the part not
+   * read: it is filed, so that the reply can tell the applicant. */
+  gboolean has_documents = gu_dossier_message_has_documents (msg) || msg->truncated != NULL;
+  GuMatch m = gu_dossier_match (msg, &facts, has_documents);
   g_autofree char *note = m.note;
   if (m.kind == GU_MATCH_NONE)
     return file_unmatched (intake, msg, row, &m, result, error);

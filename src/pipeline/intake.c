@@ -145,6 +145,41 @@ event_kind (const GuMessage *msg, gboolean reused_id)
   return reused_id ? "received-reused-message-id" : "received";
 }
 
+/* A sender recovered from a broken From, or none at all: said in the
+ * dossier's events (and so in `show`), or in an event the digest lists
+ * as needing a person. from_raw has no control characters (parse). */
+static gboolean
+note_sender (GuIntake *intake, const GuMessage *msg, gint64 row, const GuIntakeResult *result,
+             GError **error)
+{
+  g_autofree char *raw = msg->from_raw != NULL ? g_strdup_printf ("\"%s\"", msg->from_raw)
+                                               : g_strdup ("absent");
+  if (msg->no_usable_sender)
+    {
+      g_autofree char *detail = g_strdup_printf (
+        "no usable sender: raw From was %s; no address in Sender, Reply-To or Return-Path", raw);
+      return gu_store_add_event (intake->store, row, 0, "set-aside", detail, error);
+    }
+  if (msg->from_recovered == NULL)
+    return TRUE;
+  g_autofree char *detail = g_strdup_printf ("sender %s recovered from %s: raw From was %s",
+                                             msg->from_addr, msg->from_recovered, raw);
+  gint64 dossier = result->dossier != NULL ? result->dossier->id : 0;
+  return gu_store_add_event (intake->store, row, dossier, "sender-recovered", detail, error);
+}
+
+/* A part of the message that was not read (parse: nesting too deep) is
+ * said in the dossier's events, and so in `show`; the reply says it too. */
+static gboolean
+note_truncated (GuIntake *intake, const GuMessage *msg, gint64 row, const GuIntakeResult *result,
+                GError **error)
+{
+  if (msg->truncated == NULL)
+    return TRUE;
+  gint64 dossier = result->dossier != NULL ? result->dossier->id : 0;
+  return gu_store_add_event (intake->store, row, dossier, "truncated", msg->truncated, error);
+}
+
 /* The one transaction of DESIGN.md's crash-safety rule 2. */
 static gboolean
 store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
@@ -170,11 +205,14 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
   result->message_row = row;
   if (ok && strcmp (outcome, "stored") == 0)
     ok = gu_filing_file_message (intake, msg, receipt, row, result, error)
+         && note_sender (intake, msg, row, result, error)
+         && note_truncated (intake, msg, row, result, error)
          && gu_answer_message (intake, msg, receipt, result, error);
   else if (ok)
     {
       result->outcome = g_strdup (outcome);
-      ok = gu_answer_match_bounce (intake, msg, row, error);
+      ok = note_sender (intake, msg, row, result, error) && note_truncated (intake, msg, row, result, error)
+           && gu_answer_match_bounce (intake, msg, row, error);
     }
   if (!ok || !gu_store_commit (intake->store, error))
     {

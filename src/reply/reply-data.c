@@ -89,17 +89,8 @@ add_document (GuTplData *d, const char *list, const GuCall *call, const DocView 
                     unreadable ? gu_reply_clean_text (v->reason != NULL ? v->reason : "?", 200) : NULL);
   set_flag (item, "encrypted", unreadable && reason_says_encrypted (v->reason));
   set_flag (item, "truncated", (v->flags & GU_DOC_TRUNCATED) != 0);
+  set_flag (item, "empty", (v->flags & GU_DOC_EMPTY) != 0);
   return item;
-}
-
-/* Archive containers are shown through their entries (unless the archive
- * itself could not be read); logos are not documents. */
-static gboolean
-shown (guint flags)
-{
-  if (flags & GU_DOC_INLINE_IMAGE)
-    return FALSE;
-  return !(flags & GU_DOC_ARCHIVE) || (flags & GU_DOC_UNREADABLE);
 }
 
 static void
@@ -139,7 +130,7 @@ add_message_documents (GuTplData *d, const GuReplyContext *ctx, GHashTable *earl
   for (guint i = 0; i < ctx->message->documents->len; i++)
     {
       const GuDocument *doc = g_ptr_array_index (ctx->message->documents, i);
-      if (!shown (doc->flags))
+      if (!gu_doc_is_shown (doc->flags))
         continue;
       add_message_document (d, ctx, doc, earlier, late, received);
       n++;
@@ -167,7 +158,7 @@ add_earlier_documents (GuTplData *d, const GuReplyContext *ctx)
   for (guint i = 0; ctx->dossier != NULL && i < ctx->dossier->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (ctx->dossier->documents, i);
-      if (!shown (doc->flags) || doc->sha256 == NULL || !is_earlier (doc, ctx->received_at))
+      if (!gu_doc_is_shown (doc->flags) || doc->sha256 == NULL || !is_earlier (doc, ctx->received_at))
         continue;
       DocView v = { doc->filename, doc->archive_path, NULL, doc->sniffed_type, doc->size > 0 ? (guint64) doc->size : 0,
                     doc->sha256, doc->flags, doc->unreadable_reason, doc->pieces };
@@ -246,6 +237,10 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
   set_flag (d, "early", window == GU_WINDOW_EARLY);
   g_autoptr (GHashTable) earlier = add_earlier_documents (d, ctx);
   add_message_documents (d, ctx, earlier, window == GU_WINDOW_LATE);
+  /* Technical English, like a document's "unreadable": the templates say
+   * it in words. */
+  const char *truncated = ctx->message != NULL ? ctx->message->truncated : NULL;
+  gu_tpl_data_take (d, "message_truncated", truncated != NULL ? gu_reply_clean_text (truncated, 200) : NULL);
   add_piece_lists (d, ctx);
   return d;
 }

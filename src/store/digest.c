@@ -2,7 +2,11 @@
  * digest go out once. Every list query selects the same six columns (at,
  * reference, who, what, state, detail; NULL where a list has none) so
  * that one reader serves them all. Parameters: ?1 the call, ?2 and ?3
- * the day's bounds [start, end), ?4 the deadline (all UTC text). */
+ * the day's bounds [start, end), ?4 the deadline (all UTC text).
+ * Messages set aside for want of a sender ride in the quarantined list
+ * with the state "set-aside" and their Message-ID as who, until an
+ * admin files them: they too wait for a person; src/reply/digest.c
+ * shows them apart. */
 #include "config.h"
 
 #include <string.h>
@@ -129,6 +133,12 @@ read_message_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GE
              "SELECT received_at, NULL, sender, subject, NULL, error FROM messages"
              " WHERE outcome = 'quarantined' AND received_at >= ?2 AND received_at < ?3"
              " ORDER BY received_at, id",
+             p, facts->quarantined, error)
+         && read_list (store,
+             "SELECT m.received_at, NULL, m.message_id, m.subject, 'set-aside', e.detail"
+             " FROM events e JOIN messages m ON m.id = e.message_row"
+             " WHERE e.kind = 'set-aside' AND m.dossier_id IS NULL"
+             " AND m.received_at >= ?2 AND m.received_at < ?3 ORDER BY m.received_at, m.id",
              p, facts->quarantined, error);
 }
 

@@ -16,6 +16,9 @@
  *    decompressed (and discarded) so that the other limits keep counting;
  *  - an archive at depth >= archive_max_depth is not opened: it is kept
  *    as a document flagged unreadable, "nesting too deep".
+ * An archive read to the end that held no file (no entries, only folders
+ * or links, a .gz of nothing) gets GU_DOC_EMPTY: with no entries to show
+ * it by, it is shown itself, so that the applicant sees it arrived empty.
  * When an archive is refused or found corrupt, the entries read before
  * are kept and the entry being read is dropped (it is the suspect).
  * Entries get no declared_type: an archive declares none, and classify
@@ -350,7 +353,13 @@ new_archive_reader (gboolean raw)
 {
   struct archive *a = archive_read_new ();
   if (raw)
-    archive_read_support_format_raw (a);
+    {
+      archive_read_support_format_raw (a);
+      /* The raw format bids only on some data: a .gz of nothing would
+       * read as "Unrecognized archive format", a corrupt file. A corrupt
+       * stream still fails in the decompressing filter. */
+      archive_read_support_format_empty (a);
+    }
   else
     {
       archive_read_support_format_zip (a);
@@ -601,6 +610,7 @@ expand_archive (GuMessage *msg, int index, TreeBudget *budget)
       return;
     }
   doc->flags |= GU_DOC_ARCHIVE;
+  guint before = msg->documents->len;
   g_autofree char *reason = read_archive (msg, index, budget, FALSE);
   /* Not a container format, but gzip/bzip2/xz data: one compressed file. */
   if (reason != NULL && g_str_has_suffix (reason, "Unrecognized archive format")
@@ -611,6 +621,8 @@ expand_archive (GuMessage *msg, int index, TreeBudget *budget)
     }
   if (reason != NULL)
     flag_unreadable (g_ptr_array_index (msg->documents, index), reason);
+  else if (msg->documents->len == before)
+    ((GuDocument *) g_ptr_array_index (msg->documents, index))->flags |= GU_DOC_EMPTY;
 }
 
 static gboolean

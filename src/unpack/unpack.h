@@ -17,7 +17,8 @@ gboolean gu_unpack_is_archive (const GuDocument *doc);
  * document appended to msg->documents with parent set to its archive's
  * index, depth one more, archive_path set to the entry's path inside the
  * archive (a label), filename to its last component, and sniffed_type set.
- * The archive itself gets GU_DOC_ARCHIVE. An archive that is encrypted,
+ * The archive itself gets GU_DOC_ARCHIVE, and GU_DOC_EMPTY too when it
+ * was read to the end without yielding a file. An archive that is encrypted,
  * corrupt or over a limit is flagged GU_DOC_UNREADABLE (or its cut entries
  * GU_DOC_TRUNCATED) with a reason; entries read before a limit was hit
  * are kept. Symlinks, devices and directories are skipped. */

@@ -27,13 +27,31 @@ gu_text_fold (const char *s)
 }
 
 char *
+gu_text_replace_controls (const char *s, const char *keep)
+{
+  const guchar *p = (const guchar *) (s != NULL ? s : "");
+  GString *out = g_string_sized_new (strlen ((const char *) p));
+  for (; *p; p++)
+    {
+      /* 0xC2 is never a continuation byte: C2 80..9F is always a C1
+       * control (a terminal reads U+009B as CSI, like ESC [). */
+      if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        {
+          g_string_append_c (out, ' ');
+          p++;
+        }
+      else if ((*p < 0x20 || *p == 0x7f) && (keep == NULL || strchr (keep, *p) == NULL))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
 gu_text_one_line (const char *s)
 {
-  char *out = g_strdup (s != NULL ? s : "");
-  for (char *p = out; *p; p++)
-    if ((unsigned char) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return out;
+  return gu_text_replace_controls (s, NULL);
 }
 
 char *

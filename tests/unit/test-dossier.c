@@ -1,5 +1,5 @@
 /* Dossier decisions: references, which dossier a message goes to, who
- * the applicant is, and the derived status. */
+ * the applicant is, and the derived status; and the export's CSV cells. */
 #include "config.h"
 
 #include <string.h>
@@ -180,6 +180,40 @@ test_has_documents (void)
   g_assert_true (gu_dossier_message_has_documents (msg));
 }
 
+/* A CSV cell is read by a spreadsheet: formulas get a ', numbers not. */
+static void
+test_csv_cell (void)
+{
+  static const struct { const char *value, *want; } cases[] = {
+    { "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0" },
+    { "+1+1", "'+1+1" },
+    { "-2+3", "'-2+3" },
+    { "@SUM(A1)", "'@SUM(A1)" },
+    { "\t=1+1", "' =1+1" },
+    { "\rx", "' x" },
+    { "  =1+1", "'  =1+1" },
+    { "\x01=1", "' =1" },
+    { "\xc2\x9b=1", "' =1" },
+    { "-3", "-3" },
+    { "+12.5", "+12.5" },
+    { "-", "'-" },
+    { "-1.", "'-1." },
+    { "1-2", "1-2" },
+    { "Evil\x1b[31mName\x7f\xc2\x9b", "Evil [31mName  " },
+    { "a, \"b\"", "\"a, \"\"b\"\"\"" },
+    { "=a,b", "\"'=a,b\"" },
+    { "ligne\r\nsuite", "ligne  suite" },
+    { "Présentation du projet.pdf", "Présentation du projet.pdf" },
+    { "", "" },
+    { NULL, "" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = gu_dossier_csv_cell (cases[i].value);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,6 +226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dossier/status", test_status);
   g_test_add_func ("/dossier/applicant", test_applicant);
   g_test_add_func ("/dossier/has-documents", test_has_documents);
+  g_test_add_func ("/dossier/csv-cell", test_csv_cell);
   int status = g_test_run ();
   gu_call_free (call);
   return status;
