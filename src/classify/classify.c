@@ -81,28 +81,24 @@ folded_name (const GuDocument *doc)
 }
 
 /* Words that may stand before a heading's subject: numbering ("2.",
- * "II", "a)"), articles and possessives ("La stratégie…", "Notre
- * budget…"), and the "[sheet]" marker the office filter writes. */
+ * "II", "a)", in any language), the "[sheet]" marker the office filter
+ * writes, and the call's own heading words (articles and possessives:
+ * "La stratégie…", "Notre budget…"). */
 static gboolean
-is_heading_prefix_word (const char *w)
+is_heading_prefix_word (const GuCall *call, const char *w)
 {
-  static const char *const words[] = {
-    "sheet", "l", "la", "le", "les", "un", "une", "des", "du", "d", "de", "notre", "nos",
-    "votre", "vos", "son", "sa", "ses", "leur", "et", "partie", "section", "chapitre", "annexe",
-    "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "a", "b", "c", "e", "f",
+  static char *const numbering[] = {
+    "sheet", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", NULL,
   };
-  if (g_ascii_isdigit (w[0]))
+  if (g_ascii_isdigit (w[0]) || (w[0] != '\0' && w[1] == '\0'))
     return TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
-    if (strcmp (w, words[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return gu_vocabulary_has (numbering, w) || gu_vocabulary_has (call->vocabulary.heading_words, w);
 }
 
 /* Folds one line (or cell) of a document and drops its heading prefix:
  * "2. La stratégie de déploiement" -> "strategie de deploiement". */
 static char *
-heading_of (const char *line)
+heading_of (const GuCall *call, const char *line)
 {
   g_autofree char *folded = gu_text_fold (line);
   char *p = folded;
@@ -111,7 +107,7 @@ heading_of (const char *line)
       char *space = strchr (p, ' ');
       gsize len = space != NULL ? (gsize) (space - p) : strlen (p);
       g_autofree char *word = g_strndup (p, len);
-      if (!is_heading_prefix_word (word))
+      if (!is_heading_prefix_word (call, word))
         break;
       p = space != NULL ? space + 1 : p + len;
     }
@@ -155,7 +151,7 @@ describe_place (const char *sheet, gboolean paged, int page)
  * names its parts. A phrase met in the middle of prose ("…comme le
  * montre le budget de lancement…") names nothing. */
 static GPtrArray *
-split_headings (const char *text, GPtrArray *sheets)
+split_headings (const GuCall *call, const char *text, GPtrArray *sheets)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (heading_free);
   g_autofree char *sheet = NULL;
@@ -172,7 +168,7 @@ split_headings (const char *text, GPtrArray *sheets)
           g_ptr_array_add (sheets, g_strdup (sheet));
         }
       Heading *h = g_new0 (Heading, 1);
-      h->heading = heading_of (line);
+      h->heading = heading_of (call, line);
       if (*h->heading == '\0')
         heading_free (h);
       else
@@ -255,7 +251,7 @@ gu_classify_document (const GuCall *call, GuDocument *doc)
   g_autofree char *name = folded_name (doc);
   g_autofree char *text = doc->text != NULL ? gu_text_fold (doc->text) : NULL;
   g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) headings = split_headings (doc->text != NULL ? doc->text : "", sheets);
+  g_autoptr (GPtrArray) headings = split_headings (call, doc->text != NULL ? doc->text : "", sheets);
   for (guint i = 0; i < call->pieces->len; i++)
     match_piece (g_ptr_array_index (call->pieces, i), doc, name, text, headings, sheets);
 }

@@ -24,6 +24,17 @@ piece_free (gpointer p)
   g_free (piece);
 }
 
+static void
+vocabulary_clear (GuVocabulary *v)
+{
+  g_strfreev (v->heading_words);
+  g_strfreev (v->organisation_labels);
+  g_strfreev (v->category_labels);
+  g_strfreev (v->lead_labels);
+  g_strfreev (v->consortium_words);
+  g_strfreev (v->webmail_domains);
+}
+
 void
 gu_call_free (GuCall *call)
 {
@@ -41,6 +52,7 @@ gu_call_free (GuCall *call)
   g_clear_pointer (&call->closes, g_date_time_unref);
   g_clear_pointer (&call->closes_end, g_date_time_unref);
   g_strfreev (call->eligible_categories);
+  vocabulary_clear (&call->vocabulary);
   g_clear_pointer (&call->pieces, g_ptr_array_unref);
   g_free (call);
 }
@@ -184,13 +196,41 @@ load_header (GKeyFile *kf, GuCall *call, GError **error)
   return TRUE;
 }
 
+#define VOCABULARY "vocabulary"
+
+/* Without its [vocabulary] a call still works, but reads headings and
+ * "Label : value" lines with no words of its language: say so. */
+static void
+load_vocabulary (GKeyFile *kf, GuCall *call, GPtrArray *problems)
+{
+  GuVocabulary *v = &call->vocabulary;
+  if (!g_key_file_has_group (kf, VOCABULARY))
+    gu_problem_add (problems, "%s: no [vocabulary] section: headings, organisations and "
+                    "consortia are read without the words of the call's language", call->path);
+  v->heading_words = read_folded_list (kf, VOCABULARY, "heading_words", call->path, problems, NULL);
+  v->organisation_labels = read_folded_list (kf, VOCABULARY, "organisation_labels", call->path, problems, NULL);
+  v->category_labels = read_folded_list (kf, VOCABULARY, "category_labels", call->path, problems, NULL);
+  v->lead_labels = read_folded_list (kf, VOCABULARY, "lead_labels", call->path, problems, NULL);
+  v->consortium_words = read_folded_list (kf, VOCABULARY, "consortium_words", call->path, problems, NULL);
+  v->webmail_domains = read_folded_list (kf, VOCABULARY, "webmail_domains", call->path, problems, NULL);
+}
+
+gboolean
+gu_vocabulary_has (char *const *words, const char *folded)
+{
+  for (char *const *w = words; w != NULL && *w != NULL; w++)
+    if (strcmp (*w, folded) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 load_pieces (GKeyFile *kf, GuCall *call, GPtrArray *problems)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (char **g = groups; *g; g++)
     {
-      if (strcmp (*g, "call") == 0)
+      if (strcmp (*g, "call") == 0 || strcmp (*g, VOCABULARY) == 0)
         continue;
       if (!g_str_has_prefix (*g, PIECE_PREFIX))
         {
@@ -257,6 +297,7 @@ gu_call_load (const char *path, GPtrArray *problems, GError **error)
   if (!load_header (kf, call, error))
     return NULL;
   report_duplicate_groups (text, call->path, problems);
+  load_vocabulary (kf, call, problems);
   load_pieces (kf, call, problems);
   if (call->pieces->len == 0)
     {

@@ -17,6 +17,20 @@ typedef struct {
   char **content_phrases_text;   /* index for index, for evidence a person reads */
 } GuPiece;
 
+/* The words guichet reads applicants' mail and documents with: they
+ * belong to the call's language and country, not to C. Each list is
+ * folded (gu_text_fold) and NULL-terminated, empty when the call file's
+ * [vocabulary] section does not give it. */
+typedef struct {
+  char **heading_words;       /* may stand before a heading's subject: articles,
+                               * possessives, "partie", "annexe" */
+  char **organisation_labels; /* "Structure : …" lines naming the organisation */
+  char **category_labels;     /* "Statut juridique : …" lines naming its category */
+  char **lead_labels;         /* "Chef de file : …": a consortium names its lead */
+  char **consortium_words;    /* in a body or a category: a consortium applies */
+  char **webmail_domains;     /* addresses there name no organisation */
+} GuVocabulary;
+
 typedef struct {
   char *path;
   char *id;                  /* file basename without .call, e.g. "fabrique-initiatives" */
@@ -32,6 +46,7 @@ typedef struct {
   GDateTime *closes;         /* the closing day at 00:00 local: that day is on time */
   GDateTime *closes_end;     /* first instant after the window (next day 00:00 local) */
   char **eligible_categories;
+  GuVocabulary vocabulary;
   GPtrArray *pieces;         /* of GuPiece*, in file order */
 } GuCall;
 
@@ -41,6 +56,9 @@ typedef struct {
 GuCall *gu_call_load (const char *path, GPtrArray *problems, GError **error);
 void gu_call_free (GuCall *call);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuCall, gu_call_free)
+
+/* TRUE when folded is one of words (a GuVocabulary list). */
+gboolean gu_vocabulary_has (char *const *words, const char *folded);
 
 /* Returns the piece with that key (owned by call) or NULL. */
 const GuPiece *gu_call_find_piece (const GuCall *call, const char *key);

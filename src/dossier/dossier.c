@@ -104,34 +104,6 @@ gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *miss
   return complete ? "complete" : "incomplete";
 }
 
-/* "Label : value" lines an applicant writes at the top of a mail. */
-static const char *const organisation_labels[] = {
-  "structure", "nom de la structure", "structure porteuse", "porteur", "porteur principal",
-  "porteur du projet", "porteur de projet", "organisme", "organisation", "association",
-  "collectivite", "entreprise", "raison sociale", "candidat", "structure candidate",
-};
-static const char *const category_labels[] = {
-  "statut", "statut juridique", "forme juridique", "categorie", "nature juridique", "type de structure",
-};
-static const char *const lead_labels[] = {
-  "porteur principal", "chef de file", "mandataire",
-};
-/* Addresses at these say nothing about an organisation. */
-static const char *const webmail_domains[] = {
-  "gmail.com", "googlemail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr",
-  "outlook.com", "live.fr", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net",
-  "icloud.com", "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "aol.com",
-};
-
-static gboolean
-label_in (const char *folded_label, const char *const *labels, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (strcmp (folded_label, labels[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* Splits "  Structure : Tiers-lieu du Bocage" into its folded label and
  * its value (newly allocated, trimmed). FALSE when the line is not one. */
 static gboolean
@@ -165,30 +137,43 @@ category_of (const GuCall *call, const char *value)
   return NULL;
 }
 
+/* "Label : value" lines an applicant writes at the top of a mail, with
+ * labels from the call's vocabulary. */
 static void
 read_body_line (const GuCall *call, const char *line, GuApplicantInfo *info)
 {
+  const GuVocabulary *v = &call->vocabulary;
   g_autofree char *label = NULL, *value = NULL;
   if (!split_label_line (line, &label, &value))
     return;
-  if (label_in (label, lead_labels, G_N_ELEMENTS (lead_labels)))
+  if (gu_vocabulary_has (v->lead_labels, label))
     info->lead_named = TRUE;
-  if (info->organisation == NULL && label_in (label, organisation_labels, G_N_ELEMENTS (organisation_labels)))
+  if (info->organisation == NULL && gu_vocabulary_has (v->organisation_labels, label))
     info->organisation = gu_text_one_line (value);
-  if (info->legal_category == NULL && label_in (label, category_labels, G_N_ELEMENTS (category_labels)))
+  if (info->legal_category == NULL && gu_vocabulary_has (v->category_labels, label))
     info->legal_category = category_of (call, value);
 }
 
 static char *
-organisation_from_sender (const char *address)
+organisation_from_sender (const GuCall *call, const char *address)
 {
   const char *at = address != NULL ? strrchr (address, '@') : NULL;
   if (at == NULL || at[1] == '\0')
     return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (webmail_domains); i++)
-    if (g_ascii_strcasecmp (at + 1, webmail_domains[i]) == 0)
-      return NULL;
+  g_autofree char *folded = gu_text_fold (at + 1);
+  if (gu_vocabulary_has (call->vocabulary.webmail_domains, folded))
+    return NULL;
   return g_ascii_strdown (at + 1, -1);
+}
+
+/* TRUE when folded text holds one of the call's consortium words. */
+static gboolean
+names_consortium (const GuCall *call, const char *folded)
+{
+  for (char **w = call->vocabulary.consortium_words; w != NULL && *w != NULL; w++)
+    if (strstr (folded, *w) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -201,16 +186,16 @@ gu_dossier_read_applicant (const GuCall *call, const GuMessage *msg, GuApplicant
       for (char **l = lines; *l; l++)
         read_body_line (call, *l, info);
       g_autofree char *folded = gu_text_fold (msg->body_text);
-      info->consortium = strstr (folded, "consortium") != NULL;
+      info->consortium = names_consortium (call, folded);
     }
   if (info->legal_category != NULL)
     {
       g_autofree char *cat = gu_text_fold (info->legal_category);
-      info->consortium = info->consortium || strcmp (cat, "consortium") == 0;
+      info->consortium = info->consortium || gu_vocabulary_has (call->vocabulary.consortium_words, cat);
     }
   info->organisation_stated = info->organisation != NULL;
   if (info->organisation == NULL)
-    info->organisation = organisation_from_sender (msg->from_addr);
+    info->organisation = organisation_from_sender (call, msg->from_addr);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/call.h"
+#include "dossier/dossier.h"
 #include "testutil.h"
 #include "util/text.h"
 
@@ -123,6 +124,46 @@ test_broken_calls (void)
   gu_test_rmtree (dir);
 }
 
+/* The words of the call's language come from its file, not from C:
+ * another call in English reads "Organisation name:" lines. */
+static void
+test_vocabulary (void)
+{
+  g_autofree char *shipped = gu_test_srcpath ("schemas/fabrique-initiatives.call");
+  g_autoptr (GuCall) fi = gu_call_load (shipped, NULL, NULL);
+  g_assert_true (gu_vocabulary_has (fi->vocabulary.heading_words, "notre"));
+  g_assert_true (gu_vocabulary_has (fi->vocabulary.organisation_labels, "collectivite"));
+  g_assert_true (gu_vocabulary_has (fi->vocabulary.webmail_domains, "gmail com"));
+
+  g_autofree char *dir = gu_test_tmpdir ();
+  const char *head = "[call]\nname = X\nreference_prefix = X\nopens = 2020-01-01\ncloses = 2020-02-01\n"
+                     "language = en\n[piece a]\nlabel = A\nrequired = true\nfilename_patterns = a\n";
+  g_autofree char *bare = gu_test_write (dir, "bare.call", head, 0644);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GuCall) none = gu_call_load (bare, problems, NULL);
+  g_assert_nonnull (none);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (problems->pdata[0], "no [vocabulary] section"));
+
+  g_autofree char *text = g_strconcat (head, "[vocabulary]\norganisation_labels = Organisation name\n"
+                                       "webmail_domains = example.com\n", NULL);
+  g_autofree char *en = gu_test_write (dir, "en.call", text, 0644);
+  g_autoptr (GuCall) call = gu_call_load (en, NULL, NULL);
+  g_autoptr (GuMessage) msg = gu_message_new ();
+  msg->body_text = g_strdup ("Hello,\nStructure : Ignored\nOrganisation name: Acme Hub\n");
+  msg->from_addr = g_strdup ("jo@example.com");
+  GuApplicantInfo info;
+  gu_dossier_read_applicant (call, msg, &info);
+  g_assert_cmpstr (info.organisation, ==, "Acme Hub");
+  gu_applicant_info_clear (&info);
+  g_free (msg->body_text);
+  msg->body_text = g_strdup ("Structure : Ignored\n");
+  gu_dossier_read_applicant (call, msg, &info);
+  g_assert_null (info.organisation); /* a French label, and a webmail domain */
+  gu_applicant_info_clear (&info);
+  gu_test_rmtree (dir);
+}
+
 static void
 test_fold (void)
 {
@@ -146,6 +187,7 @@ main (int argc, char **argv)
   g_test_add_func ("/call/window-edges", test_window_edges);
   g_test_add_func ("/call/window-dst", test_window_dst);
   g_test_add_func ("/call/broken", test_broken_calls);
+  g_test_add_func ("/call/vocabulary", test_vocabulary);
   g_test_add_func ("/text/fold", test_fold);
   return g_test_run ();
 }
