@@ -11,7 +11,7 @@
  * zone with its offset, newly allocated. */
 char *gu_view_local_time (const GuCall *call, const char *utc_text);
 
-/* Prints one dossier as the JSON object of DESIGN.md's `show --json`. */
+/* Prints one dossier as the JSON object of doc/ARCHITECTURE.md's `show --json`. */
 void gu_view_print_dossier_json (const GuCall *call, const GuDossier *d);
 
 /* Prints the builder's value as indented JSON and a newline. json-glib

@@ -1,6 +1,6 @@
 /* The admin's views of dossiers: list, show, export, and the classify
  * override. JSON through json-glib, CSV per RFC 4180. The field names of
- * --json are a contract (DESIGN.md, "CLI"). */
+ * --json are a contract (doc/ARCHITECTURE.md, "CLI"). */
 #include "config.h"
 
 #include <stdarg.h>

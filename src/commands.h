@@ -1,4 +1,4 @@
-/* The CLI's commands (DESIGN.md, "CLI": a contract). main.c parses the
+/* The CLI's commands (doc/ARCHITECTURE.md, "CLI": a contract). main.c parses the
  * global options and dispatches; each command parses its own. */
 #ifndef GU_COMMANDS_H
 #define GU_COMMANDS_H
@@ -35,7 +35,7 @@ char *gu_app_apply_override (const GuCall *call, GuStore *store, const char *ref
 void gu_app_clear (GuApp *app);
 
 /* Prints error as the one clear line on stderr and returns its exit
- * status (DESIGN.md: 1 handled error, 2 usage, 75 temporary failure). */
+ * status (doc/ARCHITECTURE.md: 1 handled error, 2 usage, 75 temporary failure). */
 int gu_app_fail (GError *error);
 
 /* Parses a command's own options; on failure prints the usage error and

@@ -1,4 +1,4 @@
-/* guichet: the CLI. Global options, then one command (DESIGN.md's table). */
+/* guichet: the CLI. Global options, then one command (doc/ARCHITECTURE.md's table). */
 #include "config.h"
 
 #include <locale.h>

@@ -18,6 +18,10 @@ GU_TEST_LIBS = tests/libgu_test.a $(GU_ALL_LIBS)
 
 EXTRA_DIST += tests/lsan.supp tests/integration/common.sh tests/run-suite.sh
 
+# The layering of doc/ARCHITECTURE.md, over every #include of src/.
+TESTS += tests/check-layering.sh
+EXTRA_DIST += tests/check-layering.sh
+
 include tests/unit/local.mk
 include tests/parse.mk
 include tests/sender.mk

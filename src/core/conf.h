@@ -1,4 +1,4 @@
-/* guichet.conf: the keys of DESIGN.md ("Configuration", a contract), plus
+/* guichet.conf: the keys of doc/ARCHITECTURE.md ("Configuration", a contract), plus
  * a [limits] group of our own. Relative paths are resolved against the
  * config file's folder at load time, so every path here is absolute. */
 #ifndef GU_CORE_CONF_H

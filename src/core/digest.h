@@ -1,4 +1,4 @@
-/* The facts of one day for the admins' digest (DESIGN.md, "Who uses it"):
+/* The facts of one day for the admins' digest (doc/ARCHITECTURE.md, "Who uses it"):
  * gathered by src/pipeline from the store and the dossiers, written out
  * by src/reply. A core type because both stages see it. */
 #ifndef GU_CORE_DIGEST_H

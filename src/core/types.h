@@ -39,7 +39,7 @@ char *gu_doc_flags_to_string (guint flags);
  * only trace of what the applicant sent. */
 gboolean gu_doc_is_shown (guint flags);
 
-/* The state of DESIGN.md's `show --json` pieces that the flags say
+/* The state of doc/ARCHITECTURE.md's `show --json` pieces that the flags say
  * ("unreadable", "empty"), a static string, or NULL when none applies. */
 const char *gu_doc_state (guint flags);
 

@@ -65,7 +65,7 @@ gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gboolean has_
     }
   if (m.kind == GU_MATCH_NONE && facts->sender_dossiers == 1 && msg->role != GU_ROLE_STAFF)
     m = (GuMatch) { GU_MATCH_EXISTING, facts->sender_dossier, "sender", NULL };
-  /* Staff never create dossiers (DESIGN.md): unmatched, they are parked. */
+  /* Staff never create dossiers (doc/ARCHITECTURE.md): unmatched, they are parked. */
   if (m.kind == GU_MATCH_NONE && has_documents && msg->role == GU_ROLE_APPLICANT)
     m = (GuMatch) { GU_MATCH_NEW, 0, "new", NULL };
   m.note = g_string_free (note, note->len == 0);

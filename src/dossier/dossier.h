@@ -30,7 +30,7 @@ typedef struct {
 void gu_dossier_read_applicant (const GuCall *call, const GuMessage *msg, GuApplicantInfo *info);
 void gu_applicant_info_clear (GuApplicantInfo *info);
 
-/* Which dossier a message goes to (DESIGN.md, "Which dossier a message
+/* Which dossier a message goes to (doc/ARCHITECTURE.md, "Which dossier a message
  * belongs to"), given what the store found for each rule. */
 typedef struct {
   gint64 by_reference;        /* dossier named by a reference, 0 if none */
@@ -65,7 +65,7 @@ GuMatch gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gbool
 gboolean gu_dossier_message_has_documents (const GuMessage *msg);
 
 /* Derives a dossier's status from its first receipt and its documents
- * (DESIGN.md): "early", "late", else "complete" when every required piece
+ * (doc/ARCHITECTURE.md): "early", "late", else "complete" when every required piece
  * has an on-time document, else "incomplete". Appends the keys of missing
  * required pieces (static strings owned by call) to missing when non-NULL.
  * Returns a static string. */

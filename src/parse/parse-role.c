@@ -238,12 +238,12 @@ domain_authenticated (GuParseCtx *ctx, const char *domain)
   return FALSE;
 }
 
-/* Staff (DESIGN.md, "Who uses it"): the From address is listed, or its
+/* Staff (doc/ARCHITECTURE.md, "Who uses it"): the From address is listed, or its
  * domain is, exactly (mairie.normandie.fr is not normandie.fr: a
  * subdomain may be run by someone else); and, unless the config says
  * the address alone is enough, our server vouches for that domain. A
  * sender who fails this stays an applicant, with an applicant's rights
- * only (DESIGN.md, "Bad input": a forged staff sender). */
+ * only (doc/ARCHITECTURE.md, "Bad input": a forged staff sender). */
 static gboolean
 sender_is_staff (GuParseCtx *ctx)
 {

@@ -1,4 +1,4 @@
-/* Queuing the one reply a message deserves (DESIGN.md, "Replies"), in
+/* Queuing the one reply a message deserves (doc/ARCHITECTURE.md, "Replies"), in
  * intake's transaction: which kind, to whom, whether it must be
  * suppressed (and why), composed now and stored in the outbox, so that a
  * reply exists exactly when the message does. Also matches bounces to the

@@ -1,4 +1,4 @@
-/* What makes two deliveries "the same mail" (DESIGN.md, crash-safety rule
+/* What makes two deliveries "the same mail" (doc/ARCHITECTURE.md, crash-safety rule
  * 7): everything but the transport headers that each hop adds. */
 #ifndef GU_PIPELINE_DEDUPE_H
 #define GU_PIPELINE_DEDUPE_H

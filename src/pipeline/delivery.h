@@ -1,6 +1,6 @@
 /* Delivering the outbox: each pending reply due now goes out over one
  * SMTP connection; the answer decides its state. Replies leave from the
- * outbox only (DESIGN.md, crash-safety rule 5): a crash between sending
+ * outbox only (doc/ARCHITECTURE.md, crash-safety rule 5): a crash between sending
  * and recording means at worst one resend, with the same Message-ID. */
 #ifndef GU_PIPELINE_DELIVERY_H
 #define GU_PIPELINE_DELIVERY_H

@@ -1,4 +1,4 @@
-/* The admins' daily digest (DESIGN.md, "Who uses it"): a day's facts from
+/* The admins' daily digest (doc/ARCHITECTURE.md, "Who uses it"): a day's facts from
  * the store, composed by src/reply, queued in the outbox once per day
  * (the digests table remembers the days) for the normal delivery. The
  * same code for `guichet digest` and the daemon. */

@@ -125,7 +125,7 @@ choose_outcome (const GuMessage *msg)
 }
 
 /* Pieces that arrive after the deadline are kept and shown as late; they
- * never complete a dossier (DESIGN.md). */
+ * never complete a dossier (doc/ARCHITECTURE.md). */
 static void
 flag_late_documents (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt)
 {
@@ -180,7 +180,7 @@ note_truncated (GuIntake *intake, const GuMessage *msg, gint64 row, const GuInta
   return gu_store_add_event (intake->store, row, dossier, "truncated", msg->truncated, error);
 }
 
-/* The one transaction of DESIGN.md's crash-safety rule 2. */
+/* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2. */
 static gboolean
 store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
                GuIntakeResult *result, GError **error)

@@ -38,7 +38,7 @@ void gu_intake_result_clear (GuIntakeResult *result);
 gboolean gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt,
                             GuIntakeResult *result, GError **error);
 
-/* Returns the line DESIGN.md's `ingest` contract prints for a result:
+/* Returns the line doc/ARCHITECTURE.md's `ingest` contract prints for a result:
  * "REF STATUS" or "- OUTCOME". Newly allocated. */
 char *gu_intake_result_line (const GuIntakeResult *result);
 

@@ -51,7 +51,7 @@ gint64 gu_store_find_message_by_content (GuStore *store, const char *message_id,
 /* TRUE when a stored message already has this Message-ID. */
 gboolean gu_store_message_id_known (GuStore *store, const char *message_id);
 
-/* Inserts the message row. outcome is one of DESIGN.md's words ("stored",
+/* Inserts the message row. outcome is one of doc/ARCHITECTURE.md's words ("stored",
  * "quarantined", "automatic", …); error_text may be NULL. Returns the new
  * row id, or -1 with error set. */
 gint64 gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *receipt,

@@ -1,7 +1,7 @@
 /* Archives -> documents, with limits. Nothing here touches the file
  * system: archives are read from memory and entry names are labels.
  *
- * What each limit does (DESIGN.md, "Bad input"):
+ * What each limit does (doc/ARCHITECTURE.md, "Bad input"):
  *  - more than archive_max_entries headers in one archive tree (the
  *    archive and every archive nested in it; directories and links count):
  *    the archive being read is refused (GU_DOC_UNREADABLE, "archive
@@ -343,7 +343,7 @@ corrupt_reason (struct archive *a)
 /* RAR: applicants on Windows do send .rar, and refusing them means a
  * resubmission. libarchive's RAR readers have had CVEs; Debian 12 ships
  * the fixes as security updates (3.6.2-1+deb12uN), and every read here
- * is bounded in bytes and time; DESIGN.md asks for a fuzz target of this
+ * is bounded in bytes and time; doc/ARCHITECTURE.md asks for a fuzz target of this
  * module (tests/fuzz/), which should include RAR inputs. Drop the
  * two rar lines to refuse RAR (it then reads as "corrupt: Unrecognized
  * archive format"). The raw format is never enabled alongside the others:

@@ -20,7 +20,7 @@ typedef enum {
   GU_ERROR_UNREADABLE,  /* input that cannot be decoded (encrypted, corrupt) */
 } GuErrorCode;
 
-/* Exit statuses of the CLI (DESIGN.md, "CLI"). */
+/* Exit statuses of the CLI (doc/ARCHITECTURE.md, "CLI"). */
 enum {
   GU_EXIT_OK = 0,
   GU_EXIT_ERROR = 1,

@@ -1,7 +1,7 @@
 """Compares guichet's attachment names with MANIFEST.tsv's py_attachments.
 
 Only real names count (Python writes <no-name:type> for nameless parts).
-Signature parts are left out on purpose by guichet (DESIGN.md: they are not
+Signature parts are left out on purpose by guichet (doc/ARCHITECTURE.md: they are not
 documents), so Python's *.p7s / *.asc / *.sig names are not expected.
 A file agrees when every real name Python found is among guichet's names.
 Prints the agreement rate and each disagreement; exits 1 when a file

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The CLI contract: exit codes, --version, --help, check-config, and
-# every command of DESIGN.md built (digest --stdout prints a message).
+# every command of doc/ARCHITECTURE.md built (digest --stdout prints a message).
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
@@ -12,7 +12,7 @@ out=$(guichet --help); tap_ok $? "--help exits 0"
 for c in run ingest list show export outbox send digest classify check-config verify replay; do
 	[[ "$out" == *"  $c "* ]] || missing="${missing:-} $c"
 done
-tap_is "${missing:-}" "" "--help lists every command of DESIGN.md"
+tap_is "${missing:-}" "" "--help lists every command of doc/ARCHITECTURE.md"
 
 guichet frobnicate 2>/dev/null; tap_is $? 2 "an unknown command is a usage error (2)"
 guichet 2>/dev/null; tap_is $? 2 "no command is a usage error (2)"

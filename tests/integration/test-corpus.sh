@@ -19,7 +19,7 @@ guichet ingest --received 2020-02-01T12:00:00+01:00 "${files[@]}" >"$GU_TMP/firs
 tap_is $? 0 "ingest of all $n messages exits 0 (no crash, no sanitizer report)"
 tap_is "$(wc -l <"$GU_TMP/first")" "$n" "one line per message"
 # Four files are the same mail as another one with only transport
-# differences (DESIGN.md rule 7): the same message with LF instead of CRLF
+# differences (doc/ARCHITECTURE.md rule 7): the same message with LF instead of CRLF
 # line ends, or with Received headers added. They are recognised, not
 # stored twice; every other file gets its own row.
 same_mail="mail-attachment_emails-attachment_pdf_lf.eml

@@ -266,7 +266,7 @@ tap_is "$(q "$J" "{k: e for k, e in zip(${W6}[\"kinds\"], ${W6}[\"evidence\"])}"
 	'{"budget_deploiement":"content:\"budget de déploiement\" sheet \"Budget de déploiement\"","budget_etude":"content:\"budget phase d'"'"'étude\" sheet \"Budget phase d'"'"'étude\"","budget_lancement":"content:\"budget de lancement\" sheet \"Budget de lancement\""}' \
 	"6: each budget's evidence names its sheet"
 tap_is "$(q "$J" 'd["legal_category"]')" "collectivite" "6: \"Statut : collectivité\" is the category collectivite"
-# DESIGN.md: "a spreadsheet "budget" with sheets "Étude", "Déploiement",
+# doc/ARCHITECTURE.md: "a spreadsheet "budget" with sheets "Étude", "Déploiement",
 # "Lancement" satisfies three".
 mkdoc "$W/Budget.xlsx" --sheet "Étude=$(untitled "$SHEET_ETUDE")" \
 	--sheet "Déploiement=$(untitled "$SHEET_DEPLOIEMENT")" --sheet "Lancement=$(untitled "$SHEET_LANCEMENT")"
@@ -275,7 +275,7 @@ mkmail --from "Sophie Laurent <sophie.laurent@maison-services-falaise.fr>" \
 	--body "Bonjour, voici le budget sous une autre forme. S. Laurent" --attach "$W/Budget.xlsx" -o "$M/s6b.eml"
 tap_is "$(ing 2020-02-17T09:00:10+01:00 "$M/s6b.eml")" "0:$R6 complete" "6: a second workbook, filed in the same dossier"
 tap_is "$(q "$(show "$R6")" '[sorted(p["kinds"]) for p in d["pieces"] if p["filename"] == "Budget.xlsx"]')" \
-	'[["budget_deploiement","budget_etude","budget_lancement"]]' "6: \"Budget.xlsx\" with sheets Étude, Déploiement, Lancement is the three budgets (DESIGN.md)"
+	'[["budget_deploiement","budget_etude","budget_lancement"]]' "6: \"Budget.xlsx\" with sheets Étude, Déploiement, Lancement is the three budgets (doc/ARCHITECTURE.md)"
 
 # A complete set of the six pieces, for the window scenarios.
 full_set() { # extra mkmail args...

@@ -115,7 +115,7 @@ test_workbook_sheets (void)
                    "content:\"budget de lancement\" sheet \"Budget de lancement\"");
 }
 
-/* DESIGN.md's own example: a "budget" workbook with sheets "Étude",
+/* doc/ARCHITECTURE.md's own example: a "budget" workbook with sheets "Étude",
  * "Déploiement", "Lancement" satisfies the three budgets. */
 static void
 test_workbook_named_by_sheets (void)

@@ -333,12 +333,12 @@ test_reply_empty_archive (void)
   add_empty_zip (msg);
   g_autofree char *fr = ack_body ("fr", msg);
   assert_says (fr, "Documents reçus avec ce message (1) : - vide.zip", TRUE);
-  assert_says (fr, "Vide : cette archive ne contient aucun fichier.", TRUE);
+  assert_says (fr, "Vide : ce fichier ne contient rien (une archive : aucun fichier).", TRUE);
   assert_says (fr, "aucun document", FALSE);
   assert_says (fr, "Non reconnu", FALSE);
   g_autofree char *en = ack_body ("en", msg);
   assert_says (en, "Documents received with this message (1): - vide.zip", TRUE);
-  assert_says (en, "Empty: this archive contains no file.", TRUE);
+  assert_says (en, "Empty: this file holds nothing (an archive: no file).", TRUE);
   assert_says (en, "no document", FALSE);
 }
 
