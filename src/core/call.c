@@ -53,6 +53,11 @@ gu_call_free (GuCall *call)
   g_clear_pointer (&call->closes_end, g_date_time_unref);
   g_strfreev (call->eligible_categories);
   vocabulary_clear (&call->vocabulary);
+  g_free (call->service.name);
+  g_free (call->service.postal_address);
+  g_free (call->service.email);
+  g_free (call->service.phone);
+  g_free (call->decision.appeal);
   g_clear_pointer (&call->pieces, g_ptr_array_unref);
   g_free (call);
 }
@@ -215,6 +220,52 @@ load_vocabulary (GKeyFile *kf, GuCall *call, GPtrArray *problems)
   v->webmail_domains = read_folded_list (kf, VOCABULARY, "webmail_domains", call->path, problems, NULL);
 }
 
+/* Returns the value of group.key, stripped, or NULL (with a problem
+ * naming why) when absent or blank. */
+static char *
+read_legal_mention (GKeyFile *kf, const char *group, const char *key, const char *path, GPtrArray *problems)
+{
+  char *value = g_key_file_get_string (kf, group, key, NULL);
+  if (value != NULL && *g_strstrip (value) != '\0')
+    return value;
+  g_free (value);
+  gu_problem_add (problems, "%s: [%s] %s is missing: the acknowledgement must state it "
+                  "(Code des relations entre le public et l'administration, L112-11, R112-5)",
+                  path, group, key);
+  return NULL;
+}
+
+static void
+load_service (GKeyFile *kf, GuCall *call, GPtrArray *problems)
+{
+  GuService *s = &call->service;
+  s->name = read_legal_mention (kf, "service", "name", call->path, problems);
+  s->postal_address = read_legal_mention (kf, "service", "postal_address", call->path, problems);
+  s->email = read_legal_mention (kf, "service", "email", call->path, problems);
+  s->phone = read_legal_mention (kf, "service", "phone", call->path, problems);
+}
+
+static void
+load_decision (GKeyFile *kf, GuCall *call, GPtrArray *problems)
+{
+  static const char *const names[] = { "none", "rejection", "acceptance" };
+  GuDecision *d = &call->decision;
+  g_autofree char *implicit = read_legal_mention (kf, "decision", "implicit", call->path, problems);
+  d->implicit = GU_IMPLICIT_NONE;
+  for (gsize i = 0; implicit != NULL && i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (implicit, names[i]) == 0)
+      d->implicit = (GuImplicitDecision) i;
+  if (implicit != NULL && d->implicit == GU_IMPLICIT_NONE && g_ascii_strcasecmp (implicit, "none") != 0)
+    gu_problem_add (problems, "%s: [decision] implicit = %s: say rejection, acceptance or none",
+                    call->path, implicit);
+  g_autoptr (GError) error = NULL;
+  d->after_months = g_key_file_get_integer (kf, "decision", "after_months", &error);
+  if (error != NULL || d->after_months <= 0)
+    d->after_months = 2;
+  if (d->implicit != GU_IMPLICIT_NONE)
+    d->appeal = read_legal_mention (kf, "decision", "appeal", call->path, problems);
+}
+
 gboolean
 gu_vocabulary_has (char *const *words, const char *folded)
 {
@@ -230,7 +281,8 @@ load_pieces (GKeyFile *kf, GuCall *call, GPtrArray *problems)
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (char **g = groups; *g; g++)
     {
-      if (strcmp (*g, "call") == 0 || strcmp (*g, VOCABULARY) == 0)
+      if (strcmp (*g, "call") == 0 || strcmp (*g, VOCABULARY) == 0 || strcmp (*g, "service") == 0
+          || strcmp (*g, "decision") == 0)
         continue;
       if (!g_str_has_prefix (*g, PIECE_PREFIX))
         {
@@ -298,6 +350,8 @@ gu_call_load (const char *path, GPtrArray *problems, GError **error)
     return NULL;
   report_duplicate_groups (text, call->path, problems);
   load_vocabulary (kf, call, problems);
+  load_service (kf, call, problems);
+  load_decision (kf, call, problems);
   load_pieces (kf, call, problems);
   if (call->pieces->len == 0)
     {

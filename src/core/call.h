@@ -31,6 +31,31 @@ typedef struct {
   char **webmail_domains;     /* addresses there name no organisation */
 } GuVocabulary;
 
+/* Who handles the dossiers: an acknowledgement from an administration
+ * must name the service, its postal and email addresses and telephone
+ * (Code des relations entre le public et l'administration, L112-11 and
+ * R112-5). Strings from the call file, NULL when not given. */
+typedef struct {
+  char *name;
+  char *postal_address;      /* may hold newlines */
+  char *email;
+  char *phone;
+} GuService;
+
+typedef enum {
+  GU_IMPLICIT_NONE,          /* silence gives no decision */
+  GU_IMPLICIT_REJECTION,     /* silence means rejection (subsidies: CRPA L231-4) */
+  GU_IMPLICIT_ACCEPTANCE,
+} GuImplicitDecision;
+
+/* What silence means, which the acknowledgement must state, with the
+ * time limits and means of appeal where silence decides (R112-5). */
+typedef struct {
+  GuImplicitDecision implicit;
+  int after_months;          /* silence this long from the complete dossier */
+  char *appeal;              /* the appeal paragraph, NULL when not given */
+} GuDecision;
+
 typedef struct {
   char *path;
   char *id;                  /* file basename without .call, e.g. "fabrique-initiatives" */
@@ -47,6 +72,8 @@ typedef struct {
   GDateTime *closes_end;     /* first instant after the window (next day 00:00 local) */
   char **eligible_categories;
   GuVocabulary vocabulary;
+  GuService service;
+  GuDecision decision;
   GPtrArray *pieces;         /* of GuPiece*, in file order */
 } GuCall;
 

@@ -30,6 +30,7 @@ dist_templatesfr_DATA = \
 	templates/fr/_documents.txt \
 	templates/fr/_missing.txt \
 	templates/fr/_footer.txt \
+	templates/fr/_decision.txt \
 	templates/fr/_staff_documents.txt
 templatesendir = $(pkgdatadir)/templates/en
 dist_templatesen_DATA = \
@@ -48,5 +49,6 @@ dist_templatesen_DATA = \
 	templates/en/_documents.txt \
 	templates/en/_missing.txt \
 	templates/en/_footer.txt \
+	templates/en/_decision.txt \
 	templates/en/_staff_documents.txt
 EXTRA_DIST += templates/README

@@ -218,6 +218,23 @@ add_piece_lists (GuTplData *d, const GuReplyContext *ctx)
     add_piece (d, "missing", ctx->call, g_ptr_array_index (ctx->missing, i));
 }
 
+/* What an acknowledgement from an administration must state: who
+ * handles the dossier and what silence will mean (see the call file's
+ * [service] and [decision]). */
+static void
+add_legal_mentions (GuTplData *d, const GuCall *call)
+{
+  const GuService *s = &call->service;
+  gu_tpl_data_set (d, "service_name", s->name);
+  gu_tpl_data_set (d, "service_address", s->postal_address);
+  gu_tpl_data_set (d, "service_email", s->email);
+  gu_tpl_data_set (d, "service_phone", s->phone);
+  set_flag (d, "implicit_rejection", call->decision.implicit == GU_IMPLICIT_REJECTION);
+  set_flag (d, "implicit_acceptance", call->decision.implicit == GU_IMPLICIT_ACCEPTANCE);
+  gu_tpl_data_take (d, "decision_months", g_strdup_printf ("%d", call->decision.after_months));
+  gu_tpl_data_set (d, "appeal", call->decision.appeal);
+}
+
 GuTplData *
 gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
 {
@@ -242,5 +259,6 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
   const char *truncated = ctx->message != NULL ? ctx->message->truncated : NULL;
   gu_tpl_data_take (d, "message_truncated", truncated != NULL ? gu_reply_clean_text (truncated, 200) : NULL);
   add_piece_lists (d, ctx);
+  add_legal_mentions (d, call);
   return d;
 }

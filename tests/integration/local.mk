@@ -6,7 +6,8 @@ GU_CLI_TESTS = \
 	tests/integration/test-corpus.sh \
 	tests/integration/test-dossiers.sh \
 	tests/integration/test-daemon.sh \
-	tests/integration/test-replies.sh
+	tests/integration/test-replies.sh \
+	tests/integration/test-legal.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py
