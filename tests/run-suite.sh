@@ -1,9 +1,10 @@
 #!/bin/sh
 # The whole test suite from a clean checkout on a new Debian 12 machine:
 # installs the packages, builds with -Werror under AddressSanitizer and
-# UndefinedBehaviorSanitizer (gcc), runs `make check`, then builds the
-# libFuzzer target with clang and runs its short fuzzing test. Prints one
-# line "N passed, N failed, N skipped" summed over every test case.
+# UndefinedBehaviorSanitizer (gcc), runs `make check` and `make distcheck`
+# (counted as one test), then builds the libFuzzer target with clang and
+# runs its short fuzzing test. Prints one line "N passed, N failed,
+# N skipped" summed over every test case.
 #   sh tests/run-suite.sh
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 LANG=C.UTF-8
@@ -30,6 +31,19 @@ run_check() {
   grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" 2>/dev/null || true
 }
 run_check "$build" --enable-werror --enable-sanitizers --
+# The tarball: it builds, installs, uninstalls and passes a smoke subset
+# of the tests from a read-only source tree (the whole suite ran above).
+distcheck_ok=0
+if [ "$status" -eq 0 ]; then
+  if (cd "$build" && make distcheck \
+        TESTS="tests/check-layering.sh tests/unit/test-call tests/unit/test-parse tests/integration/test-install.sh" \
+        >distcheck.out 2>&1); then
+    distcheck_ok=1
+  else
+    status=1
+    tail -n 30 "$build/distcheck.out"
+  fi
+fi
 run_check "$build-fuzz" CC=clang --enable-werror --enable-sanitizers --enable-fuzzing -- \
   TESTS=tests/fuzz/run-fuzz.sh
 
@@ -41,6 +55,7 @@ for log in "$build/test-suite.log" "$build-fuzz/test-suite.log"; do
   failed=$((failed + $(count FAIL "$log") + $(count ERROR "$log") + $(count XPASS "$log")))
   skip=$((skip + $(count SKIP "$log")))
 done
+pass=$((pass + distcheck_ok))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   tail -n 30 "$build/check.out" "$build-fuzz/check.out" 2>/dev/null
   failed=1

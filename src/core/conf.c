@@ -42,8 +42,8 @@ typedef struct {
 
 #define F(field) G_STRUCT_OFFSET (GuConfig, field)
 static const KeySpec key_specs[] = {
-  { "storage", "database", KEY_PATH, F (database), "/var/lib/guichet/guichet.db" },
-  { "storage", "blobs", KEY_PATH, F (blobs), "/var/lib/guichet/blobs" },
+  { "storage", "database", KEY_PATH, F (database), GU_LOCALSTATEDIR "/lib/guichet/guichet.db" },
+  { "storage", "blobs", KEY_PATH, F (blobs), GU_LOCALSTATEDIR "/lib/guichet/blobs" },
   { "storage", "busy_timeout_seconds", KEY_INT, F (busy_timeout_seconds), "30" },
   { "call", "file", KEY_PATH, F (call_file), GU_DATADIR "/schemas/fabrique-initiatives.call" },
   { "imap", "url", KEY_STRING, F (imap_url), NULL },

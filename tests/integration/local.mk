@@ -7,7 +7,8 @@ GU_CLI_TESTS = \
 	tests/integration/test-dossiers.sh \
 	tests/integration/test-daemon.sh \
 	tests/integration/test-replies.sh \
-	tests/integration/test-legal.sh
+	tests/integration/test-legal.sh \
+	tests/integration/test-install.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py
