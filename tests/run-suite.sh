@@ -36,7 +36,7 @@ run_check "$build" --enable-werror --enable-sanitizers --
 distcheck_ok=0
 if [ "$status" -eq 0 ]; then
   if (cd "$build" && make distcheck \
-        TESTS="tests/check-layering.sh tests/unit/test-call tests/unit/test-parse tests/integration/test-install.sh" \
+        TESTS="tests/check-layering.sh tests/unit/test-call tests/integration/test-ingest.sh tests/integration/test-install.sh" \
         >distcheck.out 2>&1); then
     distcheck_ok=1
   else
