@@ -3,10 +3,8 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "commands.h"
-#include "dossier/dossier.h"
 #include "util/error.h"
 
 gboolean
@@ -58,32 +56,6 @@ gu_app_parse_options (GOptionContext *ctx, int *argc, char ***argv)
       return FALSE;
     }
   return TRUE;
-}
-
-char *
-gu_app_apply_override (const GuCall *call, GuStore *store, const char *reference, const char *sha256,
-                       const char *const *keys, GError **error)
-{
-  g_autoptr (GuDossier) d = gu_store_dossier_load (store, 0, reference, FALSE, error);
-  if (d == NULL)
-    return NULL;
-  gint64 changed = gu_store_dossier_set_pieces (store, d->id, sha256, keys, error);
-  if (changed == 0)
-    g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "%s has no document %s", d->reference, sha256);
-  if (changed <= 0)
-    return NULL;
-  g_autoptr (GuDossier) after = gu_store_dossier_load (store, d->id, NULL, FALSE, error);
-  if (after == NULL)
-    return NULL;
-  const char *status = gu_dossier_status (call, after, NULL);
-  g_autofree char *joined = g_strjoinv (" ", (char **) keys);
-  g_autofree char *detail = g_strdup_printf ("%s -> %s", sha256, *joined ? joined : "none");
-  gboolean ok = gu_store_dossier_update (store, d->id, status, NULL, NULL, NULL, error)
-                && gu_store_add_event (store, 0, d->id, "classified-by-admin", detail, error)
-                && (strcmp (status, d->status) == 0
-                    || gu_store_add_event (store, 0, d->id, "status-changed", status, error))
-                && gu_store_override_record (store, call->id, d->reference, sha256, keys, error);
-  return ok ? g_strdup (status) : NULL;
 }
 
 void

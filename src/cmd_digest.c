@@ -29,10 +29,10 @@ static int
 send_digest (GuApp *app, const char *day)
 {
   GError *error = NULL;
-  int queued = gu_digest_queue (app->store, app->cfg, app->call, day, &error);
-  if (queued < 0)
+  gboolean queued;
+  if (!gu_digest_queue (app->store, app->cfg, app->call, day, &queued, &error))
     return gu_app_fail (error);
-  if (queued == 0)
+  if (!queued)
     {
       printf ("digest of %s: already sent, not sent again\n", day);
       return GU_EXIT_OK;

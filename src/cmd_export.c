@@ -8,6 +8,7 @@
 #include "cmd-views.h"
 #include "commands.h"
 #include "dossier/dossier.h"
+#include "pipeline/override.h"
 #include "util/error.h"
 #include "util/hash.h"
 
@@ -77,13 +78,14 @@ gu_cmd_classify (GuApp *app, int argc, char **argv)
   const char *const *keys = strcmp (argv[3], "none") == 0 ? none : (const char *const *) argv + 3;
   if (!gu_store_begin (app->store, &error))
     return gu_app_fail (error);
-  g_autofree char *status = gu_app_apply_override (app->call, app->store, argv[1], argv[2], keys, &error);
-  if (status == NULL || !gu_store_commit (app->store, &error))
+  GuDossierStatus status;
+  if (!gu_override_apply (app->call, app->store, argv[1], argv[2], keys, &status, &error)
+      || !gu_store_commit (app->store, &error))
     {
       gu_store_rollback (app->store);
       return gu_app_fail (error);
     }
   g_autoptr (GuDossier) d = gu_store_dossier_load (app->store, 0, argv[1], FALSE, &error);
-  printf ("%s %s\n", d != NULL ? d->reference : argv[1], status);
+  printf ("%s %s\n", d != NULL ? d->reference : argv[1], gu_dossier_status_to_string (status));
   return GU_EXIT_OK;
 }

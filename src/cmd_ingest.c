@@ -68,14 +68,13 @@ gu_cmd_ingest (GuApp *app, int argc, char **argv)
   g_autoptr (GDateTime) received = parse_received (received_text, app->call->tz, &error);
   if (received == NULL)
     return gu_app_fail (error);
-  GuIntake intake = { .store = app->store, .cfg = app->cfg, .call = app->call,
-                      .classifier = app->classifier };
+  g_autoptr (GuIntake) intake = gu_intake_new (app->store, app->cfg, app->call, app->classifier);
   if (argc < 2)
-    return ingest_one (&intake, "-", received);
+    return ingest_one (intake, "-", received);
   int status = GU_EXIT_OK;
   for (int i = 1; i < argc; i++)
     {
-      int one = ingest_one (&intake, argv[i], received);
+      int one = ingest_one (intake, argv[i], received);
       /* A temporary failure stops at once: the MTA retries the lot. */
       if (one == GU_EXIT_TEMPFAIL)
         return one;

@@ -30,11 +30,11 @@ print_json (GPtrArray *rows)
     {
       const GuOutboxRow *r = g_ptr_array_index (rows, i);
       json_builder_begin_object (b);
-      member_string (b, "kind", r->kind);
+      member_string (b, "kind", gu_reply_kind_to_string (r->kind));
       member_string (b, "to", r->recipient);
       member_string (b, "subject", r->subject);
       member_string (b, "dossier", r->dossier_reference);
-      member_string (b, "state", r->state);
+      member_string (b, "state", gu_outbox_state_to_string (r->state));
       json_builder_set_member_name (b, "attempts");
       json_builder_add_int_value (b, r->attempts);
       member_string (b, "last_error", r->last_error);
@@ -74,7 +74,8 @@ gu_cmd_outbox (GuApp *app, int argc, char **argv)
   for (guint i = 0; i < rows->len; i++)
     {
       const GuOutboxRow *r = g_ptr_array_index (rows, i);
-      gu_view_printf ("%-10s %-12s %-13s %-32s %d %s%s%s\n", r->state, r->kind,
+      gu_view_printf ("%-10s %-12s %-13s %-32s %d %s%s%s\n", gu_outbox_state_to_string (r->state),
+                      gu_reply_kind_to_string (r->kind),
                       r->dossier_reference != NULL ? r->dossier_reference : "-", r->recipient, r->attempts,
                       r->subject, r->last_error != NULL ? "  -- " : "", r->last_error != NULL ? r->last_error : "");
     }

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "pipeline/intake.h"
+#include "pipeline/override.h"
 #include "util/error.h"
 
 static void
@@ -34,9 +35,10 @@ reapply_overrides (GuApp *app, GuStore *fresh, GPtrArray *overrides, GError **er
       const GuOverride *o = g_ptr_array_index (overrides, i);
       if (!gu_store_begin (fresh, error))
         return FALSE;
-      g_autofree char *status = gu_app_apply_override (app->call, fresh, o->reference, o->sha256,
-                                                       (const char *const *) o->keys, error);
-      if (status == NULL || !gu_store_commit (fresh, error))
+      GuDossierStatus status;
+      if (!gu_override_apply (app->call, fresh, o->reference, o->sha256, (const char *const *) o->keys, &status,
+                              error)
+          || !gu_store_commit (fresh, error))
         {
           gu_store_rollback (fresh);
           return FALSE;
@@ -68,8 +70,7 @@ replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, GPtrArray *outbo
   g_autoptr (GuStore) fresh = gu_store_open (new_path, app->cfg->blobs, error);
   if (fresh == NULL)
     return FALSE;
-  GuIntake intake = { .store = fresh, .cfg = app->cfg, .call = app->call,
-                      .classifier = app->classifier };
+  g_autoptr (GuIntake) intake = gu_intake_new (fresh, app->cfg, app->call, app->classifier);
   for (guint i = 0; i < raws->len; i++)
     {
       const GuStoredRaw *r = g_ptr_array_index (raws, i);
@@ -84,7 +85,7 @@ replay_into (GuApp *app, GPtrArray *raws, GPtrArray *overrides, GPtrArray *outbo
       GuReceipt receipt = { .mailbox = r->mailbox, .uidvalidity = r->uidvalidity, .uid = r->uid,
                             .received_at = when };
       GuIntakeResult result;
-      gboolean ok = gu_intake_process (&intake, raw, &receipt, &result, error);
+      gboolean ok = gu_intake_process (intake, raw, &receipt, &result, error);
       gu_intake_result_clear (&result);
       if (!ok)
         return FALSE;

@@ -12,21 +12,6 @@
 #include "dossier/dossier.h"
 #include "util/error.h"
 
-static gboolean
-document_has_key (const GuDossierDocument *doc, const char *key, const char **evidence)
-{
-  for (guint k = 0; k < doc->pieces->len; k++)
-    {
-      const GuPieceMatch *m = g_ptr_array_index (doc->pieces, k);
-      if (strcmp (m->key, key) == 0)
-        {
-          *evidence = m->evidence;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static const char *
 document_name (const GuDossierDocument *doc)
 {
@@ -42,8 +27,7 @@ print_piece (const GuCall *call, const GuDossier *d, const GuPiece *piece)
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
-      const char *evidence;
-      if (document_has_key (doc, piece->key, &evidence) && !(doc->flags & GU_DOC_LATE))
+      if (gu_piece_find (doc->pieces, piece->key) != NULL && !(doc->flags & GU_DOC_LATE))
         on_time = TRUE;
     }
   gu_view_printf ("  %s %s%s\n     %s\n", on_time ? "✓" : "✗", piece->key, piece->required ? "" : " (optional)",
@@ -51,10 +35,10 @@ print_piece (const GuCall *call, const GuDossier *d, const GuPiece *piece)
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
-      const char *evidence;
-      if (document_has_key (doc, piece->key, &evidence))
+      const GuPieceMatch *m = gu_piece_find (doc->pieces, piece->key);
+      if (m != NULL)
         gu_view_printf ("       %s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)" : "",
-                        evidence);
+                        m->evidence);
     }
 }
 
@@ -89,7 +73,8 @@ print_history (const GuCall *call, const GuDossier *d)
     {
       const GuDossierMessage *m = g_ptr_array_index (d->messages, i);
       g_autofree char *received = gu_view_local_time (call, m->received_at);
-      gu_view_printf ("  %s  %-9s %-10s <%s>  %s\n", received, m->role, m->outcome, m->message_id,
+      gu_view_printf ("  %s  %-9s %-10s <%s>  %s\n", received, gu_role_to_string (m->role),
+                      gu_outcome_to_string (m->outcome), m->message_id,
                       m->subject != NULL ? m->subject : "");
     }
   gu_view_printf ("\nEvents\n");
@@ -97,7 +82,8 @@ print_history (const GuCall *call, const GuDossier *d)
     {
       const GuDossierEvent *e = g_ptr_array_index (d->events, i);
       g_autofree char *at = gu_view_local_time (call, e->at);
-      gu_view_printf ("  %s  %s%s%s\n", at, e->kind, e->detail ? ": " : "", e->detail ? e->detail : "");
+      gu_view_printf ("  %s  %s%s%s\n", at, gu_event_kind_to_string (e->kind), e->detail ? ": " : "",
+                      e->detail ? e->detail : "");
     }
 }
 
@@ -108,7 +94,7 @@ print_dossier (const GuCall *call, const GuDossier *d)
   g_autofree char *updated = gu_view_local_time (call, d->updated_at);
   g_autoptr (GPtrArray) missing = g_ptr_array_new ();
   gu_dossier_status (call, d, missing);
-  gu_view_printf ("%s  %s\n", d->reference, d->status);
+  gu_view_printf ("%s  %s\n", d->reference, gu_dossier_status_to_string (d->status));
   gu_view_printf ("Applicant:    %s%s%s%s\n", d->applicant_name ? d->applicant_name : "",
                   d->applicant_name ? " <" : "", d->applicant, d->applicant_name ? ">" : "");
   gu_view_printf ("Organisation: %s%s%s%s\n", d->organisation ? d->organisation : "(unknown)",

@@ -63,8 +63,11 @@ build_piece (JsonBuilder *b, const GuCall *call, const GuDossierDocument *doc)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "late");
   json_builder_add_boolean_value (b, (doc->flags & GU_DOC_LATE) != 0);
+  /* The JSON knows two sources: an automatic message's documents count
+   * as the applicant's. */
+  GuRole source = doc->source == GU_ROLE_STAFF ? GU_ROLE_STAFF : GU_ROLE_APPLICANT;
   json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, g_strcmp0 (doc->source, "staff") == 0 ? "staff" : "applicant");
+  json_builder_add_string_value (b, gu_role_to_string (source));
   add_string_or_null (b, "type", doc->sniffed_type);
   add_string_or_null (b, "unreadable", doc->unreadable_reason);
   add_string_or_null (b, "state", gu_doc_state (doc->flags));
@@ -85,8 +88,8 @@ build_messages (JsonBuilder *b, const GuCall *call, const GuDossier *d)
       json_builder_begin_object (b);
       add_string_or_null (b, "message_id", m->message_id);
       add_string_or_null (b, "received_at", received);
-      add_string_or_null (b, "role", m->role);
-      add_string_or_null (b, "outcome", m->outcome);
+      add_string_or_null (b, "role", gu_role_to_string (m->role));
+      add_string_or_null (b, "outcome", gu_outcome_to_string (m->outcome));
       add_string_or_null (b, "subject", m->subject);
       json_builder_end_object (b);
     }
@@ -101,7 +104,7 @@ build_dossier (JsonBuilder *b, const GuCall *call, const GuDossier *d, gboolean 
   g_autofree char *received = gu_view_local_time (call, d->first_received_at);
   json_builder_begin_object (b);
   add_string_or_null (b, "reference", d->reference);
-  add_string_or_null (b, "status", d->status);
+  add_string_or_null (b, "status", gu_dossier_status_to_string (d->status));
   add_string_or_null (b, "applicant", d->applicant);
   add_string_or_null (b, "applicant_name", d->applicant_name);
   add_string_or_null (b, "organisation", d->organisation);
@@ -177,8 +180,6 @@ gu_view_print_dossier_json (const GuCall *call, const GuDossier *d)
   gu_view_print_json (b);
 }
 
-static const char *const statuses[] = { "early", "late", "complete", "incomplete", NULL };
-
 int
 gu_cmd_list (GuApp *app, int argc, char **argv)
 {
@@ -193,7 +194,8 @@ gu_cmd_list (GuApp *app, int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!gu_app_parse_options (ctx, &argc, &argv))
     return GU_EXIT_USAGE;
-  if (status != NULL && !g_strv_contains (statuses, status))
+  GuDossierStatus wanted;
+  if (status != NULL && !gu_dossier_status_from_string (status, &wanted))
     {
       fprintf (stderr, "guichet: --status: \"%s\" is not early, late, complete or incomplete\n", status);
       return GU_EXIT_USAGE;
@@ -201,7 +203,8 @@ gu_cmd_list (GuApp *app, int argc, char **argv)
   GError *error = NULL;
   if (!gu_app_load (app, TRUE, &error))
     return gu_app_fail (error);
-  g_autoptr (GPtrArray) list = gu_store_dossier_list (app->store, app->call->id, status, &error);
+  g_autoptr (GPtrArray) list = gu_store_dossier_list (app->store, app->call->id, status != NULL ? &wanted : NULL,
+                                                      &error);
   if (list == NULL)
     return gu_app_fail (error);
   if (json)
@@ -220,7 +223,8 @@ gu_cmd_list (GuApp *app, int argc, char **argv)
       g_autoptr (GPtrArray) missing = g_ptr_array_new ();
       gu_dossier_status (app->call, d, missing);
       g_autofree char *received = gu_view_local_time (app->call, d->first_received_at);
-      gu_view_printf ("%-13s %-10s %-16.16s %-36s %s missing %u\n", d->reference, d->status, received,
+      gu_view_printf ("%-13s %-10s %-16.16s %-36s %s missing %u\n", d->reference,
+                      gu_dossier_status_to_string (d->status), received,
                       d->applicant, d->organisation != NULL ? d->organisation : "-", missing->len);
     }
   return GU_EXIT_OK;

@@ -23,14 +23,6 @@ typedef struct {
  * errors). */
 gboolean gu_app_load (GuApp *app, gboolean want_store, GError **error);
 
-/* An admin's override of a document's pieces in dossier reference (by the
- * document's SHA-256; keys empty for none), inside the caller's
- * transaction: replaces the pieces (evidence "admin"), derives the status
- * again, records events and the override itself (so that replay applies
- * it again). Returns the new status (newly allocated) or NULL. */
-char *gu_app_apply_override (const GuCall *call, GuStore *store, const char *reference, const char *sha256,
-                             const char *const *keys, GError **error);
-
 /* Frees what gu_app_load made (and config_path). */
 void gu_app_clear (GuApp *app);
 

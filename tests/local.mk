@@ -24,6 +24,8 @@ EXTRA_DIST += tests/check-layering.sh
 
 include tests/unit/local.mk
 include tests/parse.mk
+include tests/pipeline.mk
+include tests/daemon.mk
 include tests/sender.mk
 include tests/staff.mk
 include tests/unpack.mk

@@ -218,9 +218,10 @@ write_all (int fd, const guint8 *data, gsize len)
 }
 
 /* stdin is a memory file rather than a pipe: nothing to feed while
- * reading, and filters can seek it (pdftotext, antiword need to). */
-static int
-input_fd (GBytes *data, GError **error)
+ * reading, and filters can seek it (pdftotext, antiword need to). Sets
+ * *out to its descriptor, holding data, read from the start. */
+static gboolean
+input_fd (GBytes *data, int *out, GError **error)
 {
   int fd = memfd_create ("guichet-filter-input", MFD_CLOEXEC);
   if (fd < 0)
@@ -240,9 +241,15 @@ input_fd (GBytes *data, GError **error)
       set_error_errno (error, "cannot store the input");
       if (fd >= 0)
         close (fd);
-      return -1;
+      return FALSE;
     }
-  return high_fd (fd);
+  *out = high_fd (fd);
+  if (*out < 0)
+    {
+      set_error_errno (error, "cannot move the input");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -312,8 +319,8 @@ spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, GErr
   char *argv[] = { (char *) path, NULL };
   char *envp[] = { (char *) "PATH=/usr/bin:/bin", (char *) "LC_ALL=C.UTF-8", NULL };
   int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
-  int in_fd = input_fd (data, error);
-  if (in_fd < 0)
+  int in_fd;
+  if (!input_fd (data, &in_fd, error))
     return FALSE;
   if (pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (err_pipe, O_CLOEXEC) != 0)
     {

@@ -40,6 +40,7 @@ gu_digest_facts_new (const char *day)
   f->late_arrivals = new_list ();
   f->unmatched = new_list ();
   f->quarantined = new_list ();
+  f->set_aside = new_list ();
   f->undelivered = new_list ();
   f->suppressed = new_list ();
   return f;
@@ -52,7 +53,7 @@ gu_digest_facts_free (GuDigestFacts *f)
     return;
   g_free (f->day);
   GPtrArray *lists[] = { f->created, f->completed, f->missing, f->late_arrivals,
-                         f->unmatched, f->quarantined, f->undelivered, f->suppressed };
+                         f->unmatched, f->quarantined, f->set_aside, f->undelivered, f->suppressed };
   for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
     g_ptr_array_unref (lists[i]);
   g_free (f);

@@ -13,7 +13,8 @@ typedef struct {
   char *reference;  /* the dossier, or NULL */
   char *who;        /* an address: applicant, sender or recipient */
   char *what;       /* the organisation (dossiers) or the subject (mail) */
-  char *state;      /* a dossier's status or a reply's outbox state */
+  char *state;      /* as shown: a dossier's status or a reply's outbox state
+                       (the names of core/states.h), never compared */
   char *detail;     /* an error or a reason */
   char **keys;      /* missing piece keys (missing list only) */
 } GuDigestItem;
@@ -39,6 +40,9 @@ typedef struct {
                                (all days): at, who, what, detail */
   GPtrArray *quarantined;   /* received during the day and quarantined: at,
                                who, what, detail (the error) */
+  GPtrArray *set_aside;     /* received during the day with no usable sender,
+                               not filed yet: at, who (the Message-ID), what,
+                               detail (the reason) */
   gint64 quarantined_total; /* quarantined messages, all days */
   GPtrArray *undelivered;   /* replies bounced or failed (all days): at,
                                reference, who (recipient), what, state, detail */

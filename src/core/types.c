@@ -1,19 +1,9 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "core/types.h"
 #include "util/hash.h"
-
-const char *
-gu_role_to_string (GuRole role)
-{
-  switch (role)
-    {
-    case GU_ROLE_APPLICANT: return "applicant";
-    case GU_ROLE_STAFF: return "staff";
-    case GU_ROLE_AUTOMATIC: return "automatic";
-    }
-  return "applicant";
-}
 
 static const struct { guint flag; const char *name; } flag_names[] = {
   { GU_DOC_INLINE_IMAGE, "inline-image" },
@@ -55,6 +45,18 @@ gu_doc_state (guint flags)
     return "unreadable";
   if (flags & GU_DOC_EMPTY)
     return "empty";
+  return NULL;
+}
+
+const GuPieceMatch *
+gu_piece_find (GPtrArray *pieces, const char *key)
+{
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      const GuPieceMatch *m = g_ptr_array_index (pieces, i);
+      if (strcmp (m->key, key) == 0)
+        return m;
+    }
   return NULL;
 }
 
@@ -167,7 +169,6 @@ dossier_document_free (gpointer p)
   g_free (d->sniffed_type);
   g_free (d->unreadable_reason);
   g_ptr_array_unref (d->pieces);
-  g_free (d->source);
   g_free (d->received_at);
   g_free (d);
 }
@@ -186,8 +187,6 @@ dossier_message_free (gpointer p)
   GuDossierMessage *m = p;
   g_free (m->message_id);
   g_free (m->received_at);
-  g_free (m->role);
-  g_free (m->outcome);
   g_free (m->subject);
   g_free (m);
 }
@@ -197,7 +196,6 @@ dossier_event_free (gpointer p)
 {
   GuDossierEvent *e = p;
   g_free (e->at);
-  g_free (e->kind);
   g_free (e->detail);
   g_free (e);
 }
@@ -218,7 +216,6 @@ gu_dossier_free (GuDossier *d)
   if (d == NULL)
     return;
   g_free (d->reference);
-  g_free (d->status);
   g_free (d->applicant);
   g_free (d->applicant_name);
   g_free (d->organisation);

@@ -6,16 +6,9 @@
 
 #include <glib.h>
 
+#include "core/states.h"
+
 #define GU_SHA256_HEX_LEN 64
-
-typedef enum {
-  GU_ROLE_APPLICANT,
-  GU_ROLE_STAFF,
-  GU_ROLE_AUTOMATIC,
-} GuRole;
-
-/* Returns a static string ("applicant", "staff", "automatic"). */
-const char *gu_role_to_string (GuRole role);
 
 /* Document flags: a bit set, stored as an integer and shown as words. */
 typedef enum {
@@ -49,6 +42,10 @@ typedef struct {
   char *key;
   char *evidence;
 } GuPieceMatch;
+
+/* Returns the match for key in pieces (of GuPieceMatch*), borrowed, or
+ * NULL when none. */
+const GuPieceMatch *gu_piece_find (GPtrArray *pieces, const char *key);
 
 typedef struct {
   char *filename;        /* decoded name, a label: never a file system path; may be NULL */
@@ -125,28 +122,28 @@ typedef struct {
   guint flags;             /* GuDocFlags; GU_DOC_LATE for a piece after the deadline */
   char *unreadable_reason;
   GPtrArray *pieces;       /* of GuPieceMatch* */
-  char *source;            /* "applicant" or "staff": the role of its message */
+  GuRole source;           /* the role of its message: applicant or staff */
   char *received_at;       /* its message's receipt time */
 } GuDossierDocument;
 
 typedef struct {
   char *message_id;
   char *received_at;
-  char *role;
-  char *outcome;
+  GuRole role;
+  GuOutcome outcome;
   char *subject;
 } GuDossierMessage;
 
 typedef struct {
   char *at;
-  char *kind;
+  GuEventKind kind;
   char *detail;
 } GuDossierEvent;
 
 typedef struct {
   gint64 id;
   char *reference;
-  char *status;            /* early, late, complete, incomplete */
+  GuDossierStatus status;  /* as stored: derived when the dossier last changed */
   char *applicant;
   char *applicant_name;
   char *organisation;

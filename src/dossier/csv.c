@@ -87,12 +87,10 @@ documents_for (const GuDossier *d, const char *key)
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
-      for (guint k = 0; k < doc->pieces->len; k++)
-        if (strcmp (((GuPieceMatch *) g_ptr_array_index (doc->pieces, k))->key, key) == 0)
-          {
-            const char *name = doc->archive_path ? doc->archive_path : doc->filename ? doc->filename : doc->sha256;
-            g_string_append_printf (s, "%s%s%s", s->len ? "; " : "", name, doc->flags & GU_DOC_LATE ? " (late)" : "");
-          }
+      if (gu_piece_find (doc->pieces, key) == NULL)
+        continue;
+      const char *name = doc->archive_path ? doc->archive_path : doc->filename ? doc->filename : doc->sha256;
+      g_string_append_printf (s, "%s%s%s", s->len ? "; " : "", name, doc->flags & GU_DOC_LATE ? " (late)" : "");
     }
   return g_string_free (s, FALSE);
 }
@@ -107,7 +105,7 @@ dossier_row (const GuCall *call, const GuDossier *d, GString *row)
   g_autofree char *received = gu_call_local_time (call, d->first_received_at);
   g_autofree char *updated = gu_call_local_time (call, d->updated_at);
   csv_field (row, d->reference);
-  csv_field (row, d->status);
+  csv_field (row, gu_dossier_status_to_string (d->status));
   csv_field (row, d->applicant);
   csv_field (row, d->applicant_name);
   csv_field (row, d->organisation);

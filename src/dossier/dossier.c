@@ -72,7 +72,7 @@ gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gboolean has_
   return m;
 }
 
-const char *
+GuDossierStatus
 gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing)
 {
   g_autoptr (GDateTime) first = g_date_time_new_from_iso8601 (dossier->first_received_at, NULL);
@@ -85,10 +85,7 @@ gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *miss
       for (guint j = 0; j < dossier->documents->len && !have; j++)
         {
           const GuDossierDocument *doc = g_ptr_array_index (dossier->documents, j);
-          if (doc->flags & GU_DOC_LATE)
-            continue;
-          for (guint k = 0; k < doc->pieces->len && !have; k++)
-            have = strcmp (((GuPieceMatch *) g_ptr_array_index (doc->pieces, k))->key, piece->key) == 0;
+          have = !(doc->flags & GU_DOC_LATE) && gu_piece_find (doc->pieces, piece->key) != NULL;
         }
       if (piece->required && !have)
         {
@@ -98,10 +95,10 @@ gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *miss
         }
     }
   if (pos == GU_WINDOW_EARLY)
-    return "early";
+    return GU_STATUS_EARLY;
   if (pos == GU_WINDOW_LATE)
-    return "late";
-  return complete ? "complete" : "incomplete";
+    return GU_STATUS_LATE;
+  return complete ? GU_STATUS_COMPLETE : GU_STATUS_INCOMPLETE;
 }
 
 /* Splits "  Structure : Tiers-lieu du Bocage" into its folded label and

@@ -65,11 +65,11 @@ GuMatch gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gbool
 gboolean gu_dossier_message_has_documents (const GuMessage *msg);
 
 /* Derives a dossier's status from its first receipt and its documents
- * (doc/ARCHITECTURE.md): "early", "late", else "complete" when every required piece
- * has an on-time document, else "incomplete". Appends the keys of missing
- * required pieces (static strings owned by call) to missing when non-NULL.
- * Returns a static string. */
-const char *gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing);
+ * (doc/ARCHITECTURE.md): early, late, else complete when every required
+ * piece has an on-time document, else incomplete. Appends the keys of
+ * missing required pieces (static strings owned by call) to missing when
+ * non-NULL. */
+GuDossierStatus gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing);
 
 /* The dossiers (GuDossier*, documents loaded) as CSV, RFC 4180: a header
  * row, then one row per dossier with its status, missing piece keys and,

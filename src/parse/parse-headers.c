@@ -3,23 +3,10 @@
 #include <string.h>
 
 #include "parse/parse-private.h"
+#include "util/address.h"
 
 /* The raw From kept for the event log is cut here: a label, not a dump. */
 #define RAW_FROM_MAX 200
-
-char *
-gu_parse_bare_address (const char *addr)
-{
-  if (addr == NULL)
-    return NULL;
-  g_autofree char *trimmed = g_strstrip (g_strdup (addr));
-  const char *at = strrchr (trimmed, '@');
-  if (at == NULL || at == trimmed || at[1] == '\0')
-    return NULL;
-  g_autofree char *domain = g_ascii_strdown (at + 1, -1);
-  g_autofree char *local = g_strndup (trimmed, (gsize) (at - trimmed));
-  return gu_parse_take_valid_utf8 (g_strconcat (local, "@", domain, NULL));
-}
 
 /* Folding leaves CR/LF inside values GMime did not unfold; one line each. */
 static char *
@@ -99,7 +86,7 @@ append_addresses (GPtrArray *out, InternetAddressList *list)
           append_addresses (out, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)));
           continue;
         }
-      char *bare = gu_parse_bare_address (
+      char *bare = gu_address_normalize (
         internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
       if (bare != NULL && !contains_address (out, bare))
         g_ptr_array_add (out, bare);
@@ -176,7 +163,7 @@ scan_mailbox (const char *text, char **addr, char **name)
     return FALSE;
   g_autofree char *token = g_strndup (text + start, (gsize) (end - start));
   g_autofree char *before = g_strndup (text, (gsize) start);
-  *addr = gu_parse_bare_address (token);
+  *addr = gu_address_normalize (token);
   *name = *addr != NULL ? name_of (before) : NULL;
   return *addr != NULL;
 }
@@ -186,7 +173,7 @@ static gboolean
 list_mailbox (InternetAddressList *list, char **addr, char **name)
 {
   InternetAddressMailbox *mb = first_mailbox (list);
-  *addr = mb != NULL ? gu_parse_bare_address (internet_address_mailbox_get_addr (mb)) : NULL;
+  *addr = mb != NULL ? gu_address_normalize (internet_address_mailbox_get_addr (mb)) : NULL;
   *name = *addr != NULL ? take_label (g_strdup (internet_address_get_name (INTERNET_ADDRESS (mb)))) : NULL;
   return *addr != NULL;
 }
@@ -271,7 +258,7 @@ read_reply_to (GuParseCtx *ctx)
 {
   InternetAddressMailbox *mb = first_mailbox (g_mime_message_get_reply_to (ctx->mime));
   if (mb != NULL)
-    ctx->msg->reply_to = gu_parse_bare_address (internet_address_mailbox_get_addr (mb));
+    ctx->msg->reply_to = gu_address_normalize (internet_address_mailbox_get_addr (mb));
 }
 
 /* Return-Path: <> is the null sender of bounces and auto-replies: "". */
@@ -283,7 +270,7 @@ read_return_path (GuParseCtx *ctx)
     return;
   g_autoptr (InternetAddressList) list = internet_address_list_parse (ctx->options, value);
   InternetAddressMailbox *mb = first_mailbox (list);
-  char *bare = mb != NULL ? gu_parse_bare_address (internet_address_mailbox_get_addr (mb)) : NULL;
+  char *bare = mb != NULL ? gu_address_normalize (internet_address_mailbox_get_addr (mb)) : NULL;
   ctx->msg->return_path = bare != NULL ? bare : g_strdup ("");
 }
 

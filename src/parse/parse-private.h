@@ -53,9 +53,6 @@ char *gu_parse_header_oneline (GMimeObject *obj, const char *name);
 /* Returns every header called name, unfolded, as a newly allocated
  * NULL-terminated vector (free with g_strfreev); empty when none. */
 char **gu_parse_header_all (GMimeObject *obj, const char *name);
-/* Returns addr as local@domain with the domain lower-cased, or NULL when
- * addr holds no '@'. Newly allocated. */
-char *gu_parse_bare_address (const char *addr);
 
 /* parse-role.c: the sender's role (automatic, staff, applicant) and bounces. */
 void gu_parse_decide_role (GuParseCtx *ctx);

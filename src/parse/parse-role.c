@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "parse/parse-private.h"
+#include "util/address.h"
 
 /* Header values quoted in a reason are cut: a reason is a label. */
 #define REASON_VALUE_MAX 200
@@ -84,19 +85,7 @@ check_response_suppress (GuParseCtx *ctx)
 static char *
 own_address (GuParseCtx *ctx)
 {
-  const char *own = ctx->opts != NULL ? ctx->opts->own_address : NULL;
-  if (own == NULL || *own == '\0')
-    return NULL;
-  g_autoptr (InternetAddressList) list = internet_address_list_parse (ctx->options, own);
-  if (list != NULL && internet_address_list_length (list) > 0
-      && INTERNET_ADDRESS_IS_MAILBOX (internet_address_list_get_address (list, 0)))
-    {
-      InternetAddress *ia = internet_address_list_get_address (list, 0);
-      char *bare = gu_parse_bare_address (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
-      if (bare != NULL)
-        return bare;
-    }
-  return gu_parse_bare_address (own);
+  return gu_address_of_mailbox (ctx->opts != NULL ? ctx->opts->own_address : NULL);
 }
 
 static char *

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "parse/parse-private.h"
+#include "util/address.h"
 #include "util/hash.h"
 
 /* Called from the main thread at start and exit only. */
@@ -101,23 +102,11 @@ gu_parse_has_headers (GMimeMessage *mime)
          || object_has_headers (g_mime_message_get_mime_part (mime));
 }
 
-/* A usable Message-ID is printable ASCII without spaces or angle
- * brackets, with an '@' (GMime hands back garbage as is). */
-static gboolean
-message_id_is_usable (const char *id)
-{
-  if (id == NULL || *id == '\0' || strlen (id) > 998 || strchr (id, '@') == NULL)
-    return FALSE;
-  for (const char *p = id; *p; p++)
-    if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>')
-      return FALSE;
-  return TRUE;
-}
-
+/* GMime hands back whatever the header held. */
 static void
 settle_message_id (GuMessage *msg)
 {
-  if (message_id_is_usable (msg->message_id))
+  if (gu_message_id_is_usable (msg->message_id))
     return;
   g_free (msg->message_id);
   msg->message_id = g_strdup_printf ("%s@guichet.invalid", msg->raw_sha256);
@@ -140,12 +129,20 @@ gu_parse_message (GBytes *raw, const GuParseOptions *opts)
   gsize len = 0;
   const char *data = raw != NULL ? g_bytes_get_data (raw, &len) : NULL;
   char hex[GU_SHA256_HEX_LEN + 1];
+  gu_sha256_hex (data != NULL ? data : "", len, hex);
+  return gu_parse_message_hashed (raw, hex, opts);
+}
+
+GuMessage *
+gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptions *opts)
+{
+  gsize len = 0;
+  const char *data = raw != NULL ? g_bytes_get_data (raw, &len) : NULL;
   GuParseCtx ctx = { .opts = opts, .msg = gu_message_new () };
 
   if (data == NULL)
     data = "";
-  gu_sha256_hex (data, len, hex);
-  ctx.msg->raw_sha256 = g_strdup (hex);
+  ctx.msg->raw_sha256 = g_strdup (raw_sha256);
   ctx.msg->raw_size = len;
 
   gsize off = skip_preamble (data, len);

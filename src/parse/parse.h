@@ -12,7 +12,8 @@
  * they still need a passing Authentication-Results from the trusted
  * server (the config's require_authentication = true). */
 typedef struct {
-  const char *own_address;  /* our From address: X-Loop naming it, or mail from it, is automatic */
+  const char *own_address;  /* our From address, bare or "Name <addr>": X-Loop naming it,
+                             * or mail from it, is automatic */
   const char *const *staff_addresses; /* NULL-terminated, or NULL: compared case-insensitively */
   const char *const *staff_domains;   /* NULL-terminated, or NULL: the From domain exactly
                                        * (a subdomain is another domain) */
@@ -27,12 +28,17 @@ void gu_parse_shutdown (void);
 
 /* Parses one raw message. Never returns NULL: raw_sha256, raw_size and
  * message_id are always set (message_id derived from the raw SHA-256 when
- * absent or unusable). When GMime cannot make sense of the input,
- * parse_error is set and the message holds what could be read.
- * Attachments and document-like inline parts become documents with their
- * declared type; nothing is sniffed or unpacked here.
+ * absent or unusable: gu_message_id_is_usable). When GMime cannot make
+ * sense of the input, parse_error is set and the message holds what could
+ * be read. Attachments and document-like inline parts become documents
+ * with their declared type; nothing is sniffed or unpacked here.
  * Returns a new message: free with gu_message_free. */
 GuMessage *gu_parse_message (GBytes *raw, const GuParseOptions *opts);
+
+/* The same for a caller that has already hashed raw (intake hashes it
+ * once, to look for a duplicate before anything else): raw_sha256 is its
+ * lower-case hex SHA-256, trusted as given. */
+GuMessage *gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptions *opts);
 
 /* Authentication-Results (RFC 8601), read tolerantly: comments, quoted
  * strings, folding, a version after the authserv-id, properties without

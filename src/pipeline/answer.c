@@ -4,7 +4,9 @@
 
 #include "dossier/dossier.h"
 #include "pipeline/answer.h"
+#include "pipeline/intake-private.h"
 #include "reply/reply.h"
+#include "util/address.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -26,7 +28,7 @@ choose_staff_kind (const GuIntakeResult *result, GuReplyKind *kind)
 {
   if (result->dossier != NULL)
     *kind = GU_REPLY_STAFF_RECEIPT;
-  else if (g_strcmp0 (result->outcome, "unmatched") == 0)
+  else if (result->outcome == GU_OUTCOME_UNMATCHED)
     *kind = GU_REPLY_STAFF_UNMATCHED;
   else
     return FALSE;
@@ -42,13 +44,14 @@ choose_kind (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
 {
   if (msg->role == GU_ROLE_STAFF)
     return choose_staff_kind (result, kind);
-  if (g_strcmp0 (result->outcome, "no-dossier") == 0 && msg->role == GU_ROLE_APPLICANT)
+  if (result->outcome == GU_OUTCOME_NO_DOSSIER && msg->role == GU_ROLE_APPLICANT)
     return *kind = GU_REPLY_HOW_TO_APPLY, TRUE;
   if (result->dossier == NULL)
     return FALSE;
-  gboolean became_complete = strcmp (result->status, "complete") == 0
-                             && g_strcmp0 (result->previous_status, "complete") != 0;
-  if (strcmp (result->status, "early") == 0)
+  GuDossierStatus status = result->dossier->status;
+  gboolean became_complete = status == GU_STATUS_COMPLETE
+                             && (result->dossier_created || result->previous_status != GU_STATUS_COMPLETE);
+  if (status == GU_STATUS_EARLY)
     *kind = GU_REPLY_EARLY;
   else if (gu_call_window_position (intake->call, receipt->received_at) == GU_WINDOW_LATE)
     *kind = GU_REPLY_LATE;
@@ -57,7 +60,7 @@ choose_kind (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
   else if (became_complete)
     *kind = GU_REPLY_COMPLETE;
   else
-    *kind = result->previous_status == NULL ? GU_REPLY_ACK_NEW : GU_REPLY_ACK_UPDATE;
+    *kind = result->dossier_created ? GU_REPLY_ACK_NEW : GU_REPLY_ACK_UPDATE;
   return TRUE;
 }
 
@@ -66,36 +69,39 @@ gu_answer_message_id (const char *dedupe_key, const char *from)
 {
   char sha[65];
   gu_sha256_hex (dedupe_key, strlen (dedupe_key), sha);
-  g_autofree char *ours = gu_text_bare_address (from);
-  const char *at = strrchr (ours, '@');
-  return g_strdup_printf ("guichet.%.32s@%s", sha, at != NULL && at[1] ? at + 1 : "guichet.invalid");
+  g_autofree char *ours = gu_address_of_mailbox (from);
+  const char *at = ours != NULL ? strrchr (ours, '@') : NULL;
+  return g_strdup_printf ("guichet.%.32s@%s", sha, at != NULL ? at + 1 : "guichet.invalid");
 }
 
-/* NULL when a reply may go, else why not (newly allocated). Counts are
- * taken at the message's receipt time, so that replay decides alike. */
-static char *
-suppression_reason (GuIntake *intake, const char *to, const char *ours, const char *at, GError **error)
+/* Sets *reason to why a reply to to must not go (newly allocated), or
+ * NULL when it may. Counts are taken at the message's receipt time at,
+ * so that replay decides alike. */
+static gboolean
+suppression_reason (GuIntake *intake, const char *to, const char *at, char **reason, GError **error)
 {
+  *reason = NULL;
   if (to == NULL || *to == '\0' || strchr (to, '@') == NULL)
-    return g_strdup ("no address to answer");
-  if (g_ascii_strcasecmp (to, ours) == 0)
-    return g_strdup ("our own address");
+    return *reason = g_strdup ("no address to answer"), TRUE;
+  if (intake->own_address != NULL && g_ascii_strcasecmp (to, intake->own_address) == 0)
+    return *reason = g_strdup ("our own address"), TRUE;
   const GuConfig *cfg = intake->cfg;
   g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (at, NULL);
   g_autoptr (GDateTime) day = g_date_time_add_days (t, -1);
   g_autoptr (GDateTime) window = g_date_time_add_minutes (t, -cfg->smtp_reply_window_minutes);
   g_autofree char *day_text = gu_store_time_text (day);
   g_autofree char *window_text = gu_store_time_text (window);
-  gint64 in_day = gu_store_replies_since (intake->store, to, day_text, error);
-  gint64 in_window = in_day < 0 ? -1 : gu_store_replies_since (intake->store, to, window_text, error);
-  if (in_window < 0)
-    return NULL;
+  gint64 in_day, in_window;
+  if (!gu_store_replies_since (intake->store, to, day_text, &in_day, error)
+      || !gu_store_replies_since (intake->store, to, window_text, &in_window, error))
+    return FALSE;
   if (in_day >= cfg->smtp_max_replies_per_address_per_day)
-    return g_strdup_printf ("daily cap of %d replies to %s reached", cfg->smtp_max_replies_per_address_per_day, to);
-  if (in_window >= cfg->smtp_max_replies_per_window)
-    return g_strdup_printf ("%d replies to %s in %d minutes already", cfg->smtp_max_replies_per_window, to,
-                            cfg->smtp_reply_window_minutes);
-  return NULL;
+    *reason = g_strdup_printf ("daily cap of %d replies to %s reached", cfg->smtp_max_replies_per_address_per_day,
+                               to);
+  else if (in_window >= cfg->smtp_max_replies_per_window)
+    *reason = g_strdup_printf ("%d replies to %s in %d minutes already", cfg->smtp_max_replies_per_window, to,
+                               cfg->smtp_reply_window_minutes);
+  return TRUE;
 }
 
 static gboolean
@@ -136,18 +142,15 @@ gu_answer_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *rece
   GuReplyKind kind;
   if (intake->cfg->smtp_from == NULL || !choose_kind (intake, msg, receipt, result, &kind))
     return TRUE;
-  g_autofree char *ours = gu_text_bare_address (intake->cfg->smtp_from);
   g_autofree char *at = gu_store_time_text (receipt->received_at);
   g_autofree char *key = g_strdup_printf ("reply:%s", msg->raw_sha256);
   g_autoptr (GuOutboxRow) row = g_new0 (GuOutboxRow, 1);
   row->dedupe_key = g_strdup (key);
-  row->kind = g_strdup (gu_reply_kind_name (kind));
+  row->kind = kind;
   row->recipient = gu_text_one_line (msg->reply_to != NULL ? msg->reply_to : msg->from_addr);
   row->smtp_message_id = gu_answer_message_id (key, intake->cfg->smtp_from);
-  GError *local = NULL;
-  row->last_error = suppression_reason (intake, row->recipient, ours, at, &local);
-  if (local != NULL)
-    return g_propagate_error (error, local), FALSE;
+  if (!suppression_reason (intake, row->recipient, at, &row->last_error, error))
+    return FALSE;
   if (row->last_error == NULL && !compose_into (intake, msg, receipt, result, kind, row, error))
     return FALSE;
   if (row->raw_sha256 != NULL && !gu_store_reply_counted (intake->store, row->recipient, at, error))
@@ -155,11 +158,11 @@ gu_answer_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *rece
   if (row->subject == NULL)
     row->subject = g_strdup ("");
   gint64 dossier_id = result->dossier != NULL ? result->dossier->id : 0;
-  if (gu_store_outbox_add (intake->store, row, result->message_row, dossier_id, error) < 0)
+  gint64 outbox_id;
+  if (!gu_store_outbox_add (intake->store, row, result->message_row, dossier_id, &outbox_id, error))
     return FALSE;
-  result->reply_kind = g_strdup (row->last_error == NULL ? row->kind : "suppressed");
   return row->last_error == NULL
-         || gu_store_add_event (intake->store, result->message_row, dossier_id, "reply-suppressed",
+         || gu_store_add_event (intake->store, result->message_row, dossier_id, GU_EVENT_REPLY_SUPPRESSED,
                                 row->last_error, error);
 }
 
@@ -183,9 +186,11 @@ gu_answer_match_bounce (GuIntake *intake, const GuMessage *msg, gint64 message_r
   if (!msg->is_bounce || msg->bounced_message_id == NULL)
     return TRUE;
   g_autofree char *diagnostic = bounce_diagnostic (msg);
-  gint64 id = gu_store_outbox_bounced (intake->store, msg->bounced_message_id, diagnostic, error);
-  if (id <= 0)
-    return id == 0;
+  gint64 id;
+  if (!gu_store_outbox_bounced (intake->store, msg->bounced_message_id, diagnostic, &id, error))
+    return FALSE;
+  if (id == 0)
+    return TRUE;
   g_autofree char *detail = g_strdup_printf ("reply %s bounced: %s", msg->bounced_message_id, diagnostic);
-  return gu_store_add_event (intake->store, message_row, 0, "reply-bounced", detail, error);
+  return gu_store_add_event (intake->store, message_row, 0, GU_EVENT_REPLY_BOUNCED, detail, error);
 }

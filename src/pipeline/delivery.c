@@ -4,8 +4,8 @@
 
 #include "pipeline/delivery.h"
 #include "send/send.h"
+#include "util/address.h"
 #include "util/error.h"
-#include "util/text.h"
 
 #define BATCH 100
 #define GIVE_UP_DAYS 3
@@ -35,17 +35,17 @@ record_result (GuStore *store, const GuOutboxRow *row, GuSendResult result, cons
   if (result == GU_SEND_OK)
     {
       counts->sent++;
-      return gu_store_outbox_update (store, row->id, "sent", attempts, NULL, NULL, reply, TRUE, error);
+      return gu_store_outbox_update (store, row->id, GU_OUTBOX_SENT, attempts, NULL, NULL, reply, TRUE, error);
     }
   if (result == GU_SEND_PERMANENT || too_old (row, now))
     {
       counts->failed++;
-      return gu_store_outbox_update (store, row->id, "failed", attempts, NULL, reply, NULL, FALSE, error);
+      return gu_store_outbox_update (store, row->id, GU_OUTBOX_FAILED, attempts, NULL, reply, NULL, FALSE, error);
     }
   counts->retry++;
   g_autoptr (GDateTime) next = gu_delivery_next_attempt (now, attempts);
   g_autofree char *next_text = gu_store_time_text (next);
-  return gu_store_outbox_update (store, row->id, "pending", attempts, next_text, reply, NULL, FALSE, error);
+  return gu_store_outbox_update (store, row->id, GU_OUTBOX_PENDING, attempts, next_text, reply, NULL, FALSE, error);
 }
 
 static GuSmtp *
@@ -77,7 +77,8 @@ gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDelivery
   g_autoptr (GPtrArray) due = gu_store_outbox_due (store, now_text, BATCH, error);
   if (due == NULL || due->len == 0 || cfg->smtp_url == NULL)
     return due != NULL;
-  g_autofree char *from = gu_text_bare_address (cfg->smtp_from);
+  /* No usable From: the null sender (such a From composes no mail anyway). */
+  g_autofree char *from = gu_address_of_mailbox (cfg->smtp_from);
   GuSmtp *smtp = open_smtp (cfg);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < due->len; i++)
@@ -90,7 +91,7 @@ gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDelivery
           break;
         }
       g_autofree char *reply = NULL;
-      GuSendResult result = gu_smtp_send (smtp, from, row->recipient, message, &reply);
+      GuSendResult result = gu_smtp_send (smtp, from != NULL ? from : "", row->recipient, message, &reply);
       ok = record_result (store, row, result, reply, now, counts, error);
     }
   gu_smtp_free (smtp);

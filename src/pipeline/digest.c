@@ -48,13 +48,13 @@ add_missing (const GuCall *call, GPtrArray *dossiers, GuDigestFacts *facts)
     {
       const GuDossier *d = g_ptr_array_index (dossiers, i);
       g_autoptr (GPtrArray) missing = g_ptr_array_new ();
-      if (strcmp (gu_dossier_status (call, d, missing), "incomplete") != 0 || missing->len == 0)
+      if (gu_dossier_status (call, d, missing) != GU_STATUS_INCOMPLETE || missing->len == 0)
         continue;
       GuDigestItem *item = gu_digest_item_new ();
       item->reference = g_strdup (d->reference);
       item->who = g_strdup (d->applicant);
       item->what = g_strdup (d->organisation);
-      item->state = g_strdup (d->status);
+      item->state = g_strdup (gu_dossier_status_to_string (d->status));
       item->keys = g_new0 (char *, missing->len + 1);
       for (guint k = 0; k < missing->len; k++)
         item->keys[k] = g_strdup (g_ptr_array_index (missing, k));
@@ -122,12 +122,12 @@ queue_rows (GuStore *store, const GuConfig *cfg, const GuCall *call, const char 
       g_autoptr (GuOutboxRow) row = g_new0 (GuOutboxRow, 1);
       row->recipient = g_strstrip (g_strdup (*r));
       row->dedupe_key = g_strdup_printf ("digest:%s:%s", day, row->recipient);
-      row->kind = g_strdup ("digest");
+      row->kind = GU_REPLY_DIGEST;
       row->subject = g_strdup (subject != NULL ? subject : "");
       row->smtp_message_id = digest_message_id (day, cfg->smtp_from);
       row->raw_sha256 = g_strdup (sha);
-      gint64 id = gu_store_outbox_add (store, row, 0, 0, error);
-      if (id < 0)
+      gint64 id;
+      if (!gu_store_outbox_add (store, row, 0, 0, &id, error))
         return FALSE;
       if (first == 0)
         first = id;
@@ -135,23 +135,30 @@ queue_rows (GuStore *store, const GuConfig *cfg, const GuCall *call, const char 
   return gu_store_digest_set_outbox (store, day, first, error);
 }
 
-int
-gu_digest_queue (GuStore *store, const GuConfig *cfg, const GuCall *call, const char *day, GError **error)
+gboolean
+gu_digest_queue (GuStore *store, const GuConfig *cfg, const GuCall *call, const char *day, gboolean *queued,
+                 GError **error)
 {
+  *queued = FALSE;
   if (cfg->digest_recipients == NULL || cfg->digest_recipients[0] == NULL)
     {
       g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "digest: [digest] recipients is not set");
-      return -1;
+      return FALSE;
     }
   if (!gu_store_begin (store, error))
-    return -1;
-  gint64 claimed = gu_store_digest_claim (store, day, error);
-  if (claimed <= 0 || !queue_rows (store, cfg, call, day, error) || !gu_store_commit (store, error))
+    return FALSE;
+  gboolean claimed;
+  if (!gu_store_digest_claim (store, day, &claimed, error)
+      || (claimed && (!queue_rows (store, cfg, call, day, error) || !gu_store_commit (store, error))))
     {
       gu_store_rollback (store);
-      return claimed == 0 ? 0 : -1;
+      return FALSE;
     }
-  return 1;
+  /* A day already claimed: nothing was written. */
+  if (!claimed)
+    gu_store_rollback (store);
+  *queued = claimed;
+  return TRUE;
 }
 
 char *

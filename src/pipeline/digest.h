@@ -20,11 +20,12 @@ char *gu_digest_yesterday (const GuCall *call, GDateTime *now);
 GBytes *gu_digest_build (GuStore *store, const GuConfig *cfg, const GuCall *call, const char *day,
                          char **subject, GError **error);
 
-/* Claims day and queues its digest, one outbox row (kind "digest", dedupe
- * key digest:DAY:RECIPIENT) per recipient, in one transaction. Returns 1
- * when queued, 0 when the day was already claimed (nothing done), -1 with
- * error (no recipients or no [smtp] from: GU_ERROR_CONFIG). */
-int gu_digest_queue (GuStore *store, const GuConfig *cfg, const GuCall *call, const char *day, GError **error);
+/* Claims day and queues its digest, one outbox row (kind digest, dedupe
+ * key digest:DAY:RECIPIENT) per recipient, in one transaction. *queued is
+ * FALSE when the day was already claimed (nothing done). FALSE with error
+ * otherwise (no recipients or no [smtp] from: GU_ERROR_CONFIG). */
+gboolean gu_digest_queue (GuStore *store, const GuConfig *cfg, const GuCall *call, const char *day,
+                          gboolean *queued, GError **error);
 
 /* The day whose digest is due at now, or NULL: yesterday, once the local
  * time has reached [digest] time and when recipients are configured.

@@ -4,6 +4,7 @@
 
 #include "dossier/dossier.h"
 #include "pipeline/filing.h"
+#include "pipeline/intake-private.h"
 #include "util/error.h"
 
 /* The reference may be in the subject or anywhere in the body. */
@@ -23,9 +24,8 @@ gather_facts (GuIntake *intake, const GuMessage *msg, GuMatchFacts *facts, char 
   const char *call_id = intake->call->id;
   memset (facts, 0, sizeof *facts);
   g_autofree char *ref = find_reference (intake->call, msg);
-  if (ref != NULL)
-    facts->by_reference = gu_store_dossier_by_reference (intake->store, call_id, ref, ref_owner, error);
-  if (facts->by_reference < 0)
+  if (ref != NULL
+      && !gu_store_dossier_by_reference (intake->store, call_id, ref, &facts->by_reference, ref_owner, error))
     return FALSE;
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
   if (msg->in_reply_to != NULL)
@@ -33,18 +33,14 @@ gather_facts (GuIntake *intake, const GuMessage *msg, GuMatchFacts *facts, char 
   for (guint i = 0; i < msg->references->len; i++)
     g_ptr_array_add (ids, g_ptr_array_index (msg->references, i));
   g_ptr_array_add (ids, NULL);
-  facts->by_thread = gu_store_dossier_by_reply (intake->store, call_id, (const char *const *) ids->pdata,
-                                                thread_owner, error);
-  if (facts->by_thread < 0)
+  if (!gu_store_dossier_by_reply (intake->store, call_id, (const char *const *) ids->pdata, &facts->by_thread,
+                                  thread_owner, error))
     return FALSE;
   facts->reference_owner = *ref_owner;
   facts->thread_owner = *thread_owner;
-  if (msg->from_addr == NULL)
-    return TRUE;
-  gint64 n = gu_store_dossiers_of_applicant (intake->store, call_id, msg->from_addr,
-                                             &facts->sender_dossier, error);
-  facts->sender_dossiers = n > 0 ? (guint) n : 0;
-  return n >= 0;
+  return msg->from_addr == NULL
+         || gu_store_dossiers_of_applicant (intake->store, call_id, msg->from_addr, &facts->sender_dossiers,
+                                            &facts->sender_dossier, error);
 }
 
 static char *
@@ -53,17 +49,14 @@ reference_of (gint64 seq, gpointer call)
   return gu_dossier_format_reference (call, seq);
 }
 
-static gint64
-create_dossier (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt, GError **error)
+static gboolean
+create_dossier (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt, gint64 *id, GError **error)
 {
   g_autofree char *first = gu_store_time_text (receipt->received_at);
   g_autofree char *reference = NULL;
-  gint64 id = gu_store_dossier_create (intake->store, intake->call->id, reference_of,
-                                       (gpointer) intake->call, msg->from_addr, msg->from_name, first,
-                                       &reference, error);
-  if (id > 0 && !gu_store_add_event (intake->store, 0, id, "dossier-created", reference, error))
-    return -1;
-  return id;
+  return gu_store_dossier_create (intake->store, intake->call->id, reference_of, (gpointer) intake->call,
+                                  msg->from_addr, msg->from_name, first, id, &reference, error)
+         && gu_store_add_event (intake->store, 0, *id, GU_EVENT_DOSSIER_CREATED, reference, error);
 }
 
 /* A short account of what the message brought, for the event log. */
@@ -103,16 +96,15 @@ refresh_dossier (GuIntake *intake, const GuMessage *msg, gint64 id, gboolean cre
   gboolean ok = d != NULL;
   if (ok)
     {
-      const char *status = gu_dossier_status (intake->call, d, NULL);
+      GuDossierStatus status = gu_dossier_status (intake->call, d, NULL);
       const char *org = info.organisation_stated || (created && d->organisation == NULL) ? info.organisation : NULL;
       ok = gu_store_dossier_update (intake->store, id, status, org, info.legal_category, flags, error);
-      if (ok && !created && strcmp (status, d->status) != 0)
-        ok = gu_store_add_event (intake->store, 0, id, "status-changed", status, error);
-      result->previous_status = created ? NULL : g_strdup (d->status);
-      g_free (d->status);
-      d->status = g_strdup (status);
-      result->reference = g_strdup (d->reference);
-      result->status = g_strdup (status);
+      if (ok && !created && status != d->status)
+        ok = gu_store_add_event (intake->store, 0, id, GU_EVENT_STATUS_CHANGED,
+                                 gu_dossier_status_to_string (status), error);
+      result->dossier_created = created;
+      result->previous_status = d->status;
+      d->status = status;
       result->dossier = d;
     }
   gu_applicant_info_clear (&info);
@@ -123,10 +115,9 @@ static gboolean
 file_unmatched (GuIntake *intake, const GuMessage *msg, gint64 row, const GuMatch *m,
                 GuIntakeResult *result, GError **error)
 {
-  const char *outcome = msg->role == GU_ROLE_STAFF ? "unmatched" : "no-dossier";
-  result->outcome = g_strdup (outcome);
-  return gu_store_message_set_dossier (intake->store, row, 0, outcome, error)
-         && (m->note == NULL || gu_store_add_event (intake->store, row, 0, "not-filed", m->note, error));
+  result->outcome = msg->role == GU_ROLE_STAFF ? GU_OUTCOME_UNMATCHED : GU_OUTCOME_NO_DOSSIER;
+  return gu_store_message_set_dossier (intake->store, row, 0, result->outcome, error)
+         && (m->note == NULL || gu_store_add_event (intake->store, row, 0, GU_EVENT_NOT_FILED, m->note, error));
 }
 
 gboolean
@@ -144,13 +135,13 @@ gu_filing_file_message (GuIntake *intake, const GuMessage *msg, const GuReceipt 
   g_autofree char *note = m.note;
   if (m.kind == GU_MATCH_NONE)
     return file_unmatched (intake, msg, row, &m, result, error);
-  gint64 id = m.kind == GU_MATCH_NEW ? create_dossier (intake, msg, receipt, error) : m.dossier_id;
-  if (id < 0)
+  gint64 id = m.dossier_id;
+  if (m.kind == GU_MATCH_NEW && !create_dossier (intake, msg, receipt, &id, error))
     return FALSE;
   g_autofree char *detail = describe_filing (m.rule, msg);
-  result->outcome = g_strdup ("dossier");
-  return gu_store_message_set_dossier (intake->store, row, id, "dossier", error)
-         && gu_store_add_event (intake->store, row, id, "filed", detail, error)
-         && (note == NULL || gu_store_add_event (intake->store, row, id, "note", note, error))
+  result->outcome = GU_OUTCOME_DOSSIER;
+  return gu_store_message_set_dossier (intake->store, row, id, GU_OUTCOME_DOSSIER, error)
+         && gu_store_add_event (intake->store, row, id, GU_EVENT_FILED, detail, error)
+         && (note == NULL || gu_store_add_event (intake->store, row, id, GU_EVENT_NOTE, note, error))
          && refresh_dossier (intake, msg, id, m.kind == GU_MATCH_NEW, result, error);
 }

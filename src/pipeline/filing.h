@@ -7,7 +7,7 @@
 #include "pipeline/intake.h"
 
 /* Files msg (already inserted as message_row) and sets result's outcome,
- * and reference and status when a dossier was touched. */
+ * and its dossier when one was touched. */
 gboolean gu_filing_file_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
                                  gint64 message_row, GuIntakeResult *result, GError **error);
 

@@ -2,34 +2,58 @@
 
 #include <string.h>
 
-#include "parse/parse.h"
 #include "pipeline/answer.h"
 #include "pipeline/dedupe.h"
 #include "pipeline/filing.h"
-#include "pipeline/intake.h"
+#include "pipeline/intake-private.h"
 #include "unpack/unpack.h"
+#include "util/address.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/sniff.h"
 
+GuIntake *
+gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassifier *classifier)
+{
+  GuIntake *intake = g_new0 (GuIntake, 1);
+  intake->store = store;
+  intake->cfg = cfg;
+  intake->call = call;
+  intake->classifier = classifier;
+  intake->own_address = gu_address_of_mailbox (cfg->smtp_from);
+  intake->parse_options = (GuParseOptions) {
+    .own_address = intake->own_address,
+    .staff_addresses = (const char *const *) cfg->staff_addresses,
+    .staff_domains = (const char *const *) cfg->staff_domains,
+    .trusted_authserv_id = cfg->staff_trusted_authserv_id,
+    .staff_unauthenticated = !cfg->staff_require_authentication,
+  };
+  return intake;
+}
+
+void
+gu_intake_free (GuIntake *intake)
+{
+  if (intake == NULL)
+    return;
+  g_free (intake->own_address);
+  g_free (intake);
+}
+
 void
 gu_intake_result_clear (GuIntakeResult *result)
 {
-  g_clear_pointer (&result->outcome, g_free);
-  g_clear_pointer (&result->reference, g_free);
-  g_clear_pointer (&result->status, g_free);
   g_clear_pointer (&result->dossier, gu_dossier_free);
-  g_clear_pointer (&result->previous_status, g_free);
-  g_clear_pointer (&result->reply_kind, g_free);
-  result->message_row = 0;
+  *result = (GuIntakeResult) { 0 };
 }
 
 char *
 gu_intake_result_line (const GuIntakeResult *result)
 {
-  if (result->reference != NULL)
-    return g_strdup_printf ("%s %s", result->reference, result->status);
-  return g_strdup_printf ("- %s", result->outcome);
+  if (result->dossier != NULL)
+    return g_strdup_printf ("%s %s", result->dossier->reference,
+                            gu_dossier_status_to_string (result->dossier->status));
+  return g_strdup_printf ("- %s", gu_outcome_to_string (result->outcome));
 }
 
 /* A message over the hard size limit is kept raw but not parsed: parsing
@@ -66,24 +90,7 @@ parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256)
 {
   if (g_bytes_get_size (raw) > intake->cfg->limits.max_message_bytes)
     return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
-  const GuConfig *cfg = intake->cfg;
-  GuParseOptions opts = {
-    .staff_addresses = (const char *const *) cfg->staff_addresses,
-    .staff_domains = (const char *const *) cfg->staff_domains,
-    .trusted_authserv_id = cfg->staff_trusted_authserv_id,
-    .staff_unauthenticated = !cfg->staff_require_authentication,
-  };
-  g_autofree char *own = NULL;
-  if (intake->cfg->smtp_from != NULL)
-    {
-      const char *lt = strrchr (intake->cfg->smtp_from, '<');
-      own = g_ascii_strdown (lt != NULL ? lt + 1 : intake->cfg->smtp_from, -1);
-      char *gt = strchr (own, '>');
-      if (gt != NULL)
-        *gt = '\0';
-      opts.own_address = g_strstrip (own);
-    }
-  GuMessage *msg = gu_parse_message (raw, &opts);
+  GuMessage *msg = gu_parse_message_hashed (raw, raw_sha256, &intake->parse_options);
   if (msg->parse_error == NULL)
     {
       sniff_documents (msg);
@@ -114,14 +121,14 @@ store_document_blobs (GuIntake *intake, GuMessage *msg, GError **error)
   return TRUE;
 }
 
-static const char *
+static GuOutcome
 choose_outcome (const GuMessage *msg)
 {
   if (msg->parse_error != NULL)
-    return "quarantined";
+    return GU_OUTCOME_QUARANTINED;
   if (msg->role == GU_ROLE_AUTOMATIC)
-    return "automatic";
-  return "stored";  /* until filing says more */
+    return GU_OUTCOME_AUTOMATIC;
+  return GU_OUTCOME_STORED;  /* until filing says more */
 }
 
 /* Pieces that arrive after the deadline are kept and shown as late; they
@@ -135,14 +142,14 @@ flag_late_documents (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt)
     ((GuDocument *) g_ptr_array_index (msg->documents, i))->flags |= GU_DOC_LATE;
 }
 
-static const char *
+static GuEventKind
 event_kind (const GuMessage *msg, gboolean reused_id)
 {
   if (msg->parse_error != NULL)
-    return "quarantined";
+    return GU_EVENT_QUARANTINED;
   if (msg->documents->len == 0 && (msg->body_text == NULL || *msg->body_text == '\0'))
-    return "empty-message";
-  return reused_id ? "received-reused-message-id" : "received";
+    return GU_EVENT_EMPTY_MESSAGE;
+  return reused_id ? GU_EVENT_RECEIVED_REUSED_ID : GU_EVENT_RECEIVED;
 }
 
 /* A sender recovered from a broken From, or none at all: said in the
@@ -158,14 +165,14 @@ note_sender (GuIntake *intake, const GuMessage *msg, gint64 row, const GuIntakeR
     {
       g_autofree char *detail = g_strdup_printf (
         "no usable sender: raw From was %s; no address in Sender, Reply-To or Return-Path", raw);
-      return gu_store_add_event (intake->store, row, 0, "set-aside", detail, error);
+      return gu_store_add_event (intake->store, row, 0, GU_EVENT_SET_ASIDE, detail, error);
     }
   if (msg->from_recovered == NULL)
     return TRUE;
   g_autofree char *detail = g_strdup_printf ("sender %s recovered from %s: raw From was %s",
                                              msg->from_addr, msg->from_recovered, raw);
   gint64 dossier = result->dossier != NULL ? result->dossier->id : 0;
-  return gu_store_add_event (intake->store, row, dossier, "sender-recovered", detail, error);
+  return gu_store_add_event (intake->store, row, dossier, GU_EVENT_SENDER_RECOVERED, detail, error);
 }
 
 /* A part of the message that was not read (parse: nesting too deep) is
@@ -177,7 +184,34 @@ note_truncated (GuIntake *intake, const GuMessage *msg, gint64 row, const GuInta
   if (msg->truncated == NULL)
     return TRUE;
   gint64 dossier = result->dossier != NULL ? result->dossier->id : 0;
-  return gu_store_add_event (intake->store, row, dossier, "truncated", msg->truncated, error);
+  return gu_store_add_event (intake->store, row, dossier, GU_EVENT_TRUNCATED, msg->truncated, error);
+}
+
+/* Inserts the message row, its documents and its first event; then
+ * files it, or, when it goes to no dossier, notes what it says. */
+static gboolean
+record_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
+                GuIntakeResult *result, GError **error)
+{
+  gboolean reused;
+  gint64 row;
+  GuOutcome outcome = choose_outcome (msg);
+  flag_late_documents (intake, msg, receipt);
+  if (!gu_store_message_id_known (intake->store, msg->message_id, &reused, error)
+      || !gu_store_insert_message (intake->store, msg, receipt, outcome, msg->parse_error, content_key, &row,
+                                   error)
+      || !gu_store_insert_documents (intake->store, row, msg, error)
+      || !gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error))
+    return FALSE;
+  result->message_row = row;
+  result->outcome = outcome;
+  if (outcome == GU_OUTCOME_STORED)
+    return gu_filing_file_message (intake, msg, receipt, row, result, error)
+           && note_sender (intake, msg, row, result, error)
+           && note_truncated (intake, msg, row, result, error)
+           && gu_answer_message (intake, msg, receipt, result, error);
+  return note_sender (intake, msg, row, result, error) && note_truncated (intake, msg, row, result, error)
+         && gu_answer_match_bounce (intake, msg, row, error);
 }
 
 /* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2. */
@@ -188,39 +222,21 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
   if (!gu_store_begin (intake->store, error))
     return FALSE;
   /* Another process may have stored the same bytes while we parsed. */
-  gint64 existing = gu_store_find_message_by_raw (intake->store, msg->raw_sha256, error);
-  if (existing != 0)
+  gint64 existing;
+  gboolean ok = gu_store_find_message_by_raw (intake->store, msg->raw_sha256, &existing, error);
+  if (ok && existing != 0)
     {
       gu_store_rollback (intake->store);
-      result->outcome = g_strdup ("duplicate");
-      return existing > 0;
+      result->outcome = GU_OUTCOME_DUPLICATE;
+      return TRUE;
     }
-  gboolean reused = gu_store_message_id_known (intake->store, msg->message_id);
-  const char *outcome = choose_outcome (msg);
-  flag_late_documents (intake, msg, receipt);
-  gint64 row = gu_store_insert_message (intake->store, msg, receipt, outcome, msg->parse_error,
-                                        content_key, error);
-  gboolean ok = row > 0 && gu_store_insert_documents (intake->store, row, msg, error)
-                && gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error);
-  result->message_row = row;
-  if (ok && strcmp (outcome, "stored") == 0)
-    ok = gu_filing_file_message (intake, msg, receipt, row, result, error)
-         && note_sender (intake, msg, row, result, error)
-         && note_truncated (intake, msg, row, result, error)
-         && gu_answer_message (intake, msg, receipt, result, error);
-  else if (ok)
-    {
-      result->outcome = g_strdup (outcome);
-      ok = note_sender (intake, msg, row, result, error) && note_truncated (intake, msg, row, result, error)
-           && gu_answer_match_bounce (intake, msg, row, error);
-    }
-  if (!ok || !gu_store_commit (intake->store, error))
+  if (!ok || !record_message (intake, msg, receipt, content_key, result, error)
+      || !gu_store_commit (intake->store, error))
     {
       gu_store_rollback (intake->store);
       gu_intake_result_clear (result);
       return FALSE;
     }
-  result->message_row = row;
   return TRUE;
 }
 
@@ -231,26 +247,31 @@ is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *conten
   *duplicate = FALSE;
   if (msg->parse_error != NULL || msg->message_id_derived)
     return TRUE;
-  gint64 found = gu_store_find_message_by_content (intake->store, msg->message_id, msg->from_addr,
-                                                   content_key, error);
+  gint64 found;
+  if (!gu_store_find_message_by_content (intake->store, msg->message_id, msg->from_addr, content_key,
+                                         &found, error))
+    return FALSE;
   *duplicate = found > 0;
-  return found >= 0;
+  return TRUE;
 }
 
 gboolean
 gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIntakeResult *result,
                    GError **error)
 {
-  memset (result, 0, sizeof *result);
+  *result = (GuIntakeResult) { 0 };
   gsize len;
   const void *data = g_bytes_get_data (raw, &len);
+  /* Hashed once: the duplicate check, the blob and the message share it. */
   char raw_sha[65];
   gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
-  gint64 existing = gu_store_find_message_by_raw (intake->store, raw_sha, error);
+  gint64 existing;
+  if (!gu_store_find_message_by_raw (intake->store, raw_sha, &existing, error))
+    return FALSE;
   if (existing != 0)
     {
-      result->outcome = g_strdup ("duplicate");
-      return existing > 0;
+      result->outcome = GU_OUTCOME_DUPLICATE;
+      return TRUE;
     }
   char stored_sha[65];
   if (!gu_store_put_blob (intake->store, raw, raw_sha, stored_sha, error))
@@ -263,7 +284,7 @@ gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIn
     return FALSE;
   if (duplicate)
     {
-      result->outcome = g_strdup ("duplicate");
+      result->outcome = GU_OUTCOME_DUPLICATE;
       return TRUE;
     }
   if (!store_document_blobs (intake, msg, error))

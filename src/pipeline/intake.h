@@ -11,30 +11,36 @@
 #include "core/conf.h"
 #include "store/store.h"
 
-typedef struct {
-  GuStore *store;
-  const GuConfig *cfg;
-  const GuCall *call;
-  GuClassifier *classifier;  /* NULL: documents are not classified */
-} GuIntake;
+/* What every message goes through intake with: the store, the
+ * configuration, the call and the classifier, and what follows from them
+ * once (how parse knows staff and ourselves). */
+typedef struct GuIntake GuIntake;
+
+/* Returns a new intake context. store, cfg, call and classifier (NULL:
+ * documents are not classified) are borrowed and must outlive it; free
+ * with gu_intake_free. The one way to make one: `ingest`, `replay` and
+ * the daemon all do. */
+GuIntake *gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassifier *classifier);
+void gu_intake_free (GuIntake *intake);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuIntake, gu_intake_free)
 
 typedef struct {
-  char *outcome;      /* "duplicate", "quarantined", "automatic", "stored", … */
-  char *reference;    /* dossier reference when a dossier was touched, else NULL */
-  char *status;       /* that dossier's status after the message */
-  gint64 message_row; /* 0 for a duplicate */
-  GuDossier *dossier; /* the dossier as it stands after the message, or NULL */
-  char *previous_status; /* its status before, NULL when it was created */
-  char *reply_kind;   /* the reply queued, or NULL */
+  GuOutcome outcome;         /* what became of the message */
+  gint64 message_row;        /* 0 for a duplicate */
+  GuDossier *dossier;        /* the dossier the message touched, as it stands
+                              * after it (status included), or NULL */
+  gboolean dossier_created;  /* the message opened that dossier */
+  GuDossierStatus previous_status; /* its status before, unless dossier_created */
 } GuIntakeResult;
 
+/* Frees what result holds and zeroes it. */
 void gu_intake_result_clear (GuIntakeResult *result);
 
 /* Processes one raw message. Returns FALSE only when the message could
  * not be stored (error set; GU_ERROR_TEMPFAIL means retry later): a
- * message that cannot be parsed is still stored, as "quarantined". The
- * result's strings are newly allocated: free with gu_intake_result_clear.
- * The line `ingest` prints is gu_intake_result_line. */
+ * message that cannot be parsed is still stored, as quarantined. Free
+ * the result with gu_intake_result_clear, whatever the return. The line
+ * `ingest` prints is gu_intake_result_line. */
 gboolean gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt,
                             GuIntakeResult *result, GError **error);
 

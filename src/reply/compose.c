@@ -7,13 +7,15 @@
 #include <gmime/gmime.h>
 
 #include "reply/reply-private.h"
+#include "util/address.h"
 #include "util/error.h"
 #include "util/text.h"
 
 /* The References chain: the thread's first message and the latest ones
  * (RFC 5322 §3.6.4 lets a chain be trimmed; mail clients keep the ends). */
 #define MAX_REFERENCES 20
-/* Longest Message-ID we repeat (RFC 5322 lines stop at 998). */
+/* Longest Message-ID we repeat: "In-Reply-To: <id>" must stay a line
+ * (RFC 5322 lines stop at 998), and GMime folds between ids only. */
 #define MAX_ID_LENGTH 250
 
 typedef struct {
@@ -80,7 +82,7 @@ render_template (const GuReplyContext *ctx, const GuTplData *data, GError **erro
   Templates t = { ctx->templates_dir != NULL ? ctx->templates_dir : GU_DATADIR "/templates",
                   gu_reply_language_folder (ctx->call) };
   g_autofree char *path = NULL;
-  g_autofree char *text = load_template (&t, gu_reply_kind_name (ctx->kind), &path, error);
+  g_autofree char *text = load_template (&t, gu_reply_kind_to_string (ctx->kind), &path, error);
   if (text == NULL)
     return NULL;
   return gu_tpl_render (path, text, data, load_partial, &t, error);
@@ -126,17 +128,10 @@ gu_reply_parse_mailbox (const char *text, const char *what, GuErrorCode code, ch
   return ok;
 }
 
-/* A Message-ID fit to repeat in our headers: printable ASCII without
- * spaces or angle brackets (it came from the applicant). */
 gboolean
 gu_reply_usable_id (const char *id)
 {
-  if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LENGTH)
-    return FALSE;
-  for (const char *p = id; *p; p++)
-    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f || *p == '<' || *p == '>')
-      return FALSE;
-  return TRUE;
+  return gu_message_id_is_usable (id) && strlen (id) <= MAX_ID_LENGTH;
 }
 
 /* In-Reply-To and References (RFC 5322 §3.6.4): the applicant's chain,
@@ -221,6 +216,7 @@ build_message (const GuReplyContext *ctx, const char *from_name, const char *fro
 GBytes *
 gu_reply_compose (const GuReplyContext *ctx, char **subject, GError **error)
 {
+  g_return_val_if_fail (ctx->kind != GU_REPLY_DIGEST, NULL);  /* src/reply/digest.h composes it */
   g_autofree char *from_name = NULL, *from_addr = NULL, *to_addr = NULL;
   if (!gu_reply_parse_mailbox (ctx->from, "From", GU_ERROR_CONFIG, &from_name, &from_addr, error)
       || !gu_reply_parse_mailbox (ctx->to, "the recipient", GU_ERROR_FAILED, NULL, &to_addr, error))
@@ -233,7 +229,7 @@ gu_reply_compose (const GuReplyContext *ctx, char **subject, GError **error)
   g_autoptr (GuTplData) data = gu_reply_build_data (ctx, from_addr);
   g_autofree char *text = render_template (ctx, data, error);
   g_autofree char *subject_line = NULL;
-  g_autofree char *name = g_strdup_printf ("%s/%s", gu_reply_language_folder (ctx->call), gu_reply_kind_name (ctx->kind));
+  g_autofree char *name = g_strdup_printf ("%s/%s", gu_reply_language_folder (ctx->call), gu_reply_kind_to_string (ctx->kind));
   const char *body = text != NULL ? gu_reply_split_subject (name, text, &subject_line, error) : NULL;
   if (body == NULL)
     return NULL;

@@ -81,32 +81,6 @@ add_list (GuTplData *d, const char *name, const GuCall *call, GPtrArray *items)
   gu_tpl_data_take (d, count, g_strdup_printf ("%u", items->len));
 }
 
-/* The items of list whose state is (or, when !same, is not) state: a
- * new array borrowing them. */
-static GPtrArray *
-items_in_state (GPtrArray *list, const char *state, gboolean same)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  for (guint i = 0; i < list->len; i++)
-    {
-      const GuDigestItem *it = g_ptr_array_index (list, i);
-      if ((g_strcmp0 (it->state, state) == 0) == same)
-        g_ptr_array_add (out, (gpointer) it);
-    }
-  return out;
-}
-
-/* Messages set aside for want of a sender come in the quarantined list
- * (src/store/digest.c) but are no parse failure: a list of their own. */
-static void
-add_quarantined (GuTplData *d, const GuCall *call, GPtrArray *quarantined)
-{
-  g_autoptr (GPtrArray) broken = items_in_state (quarantined, "set-aside", FALSE);
-  g_autoptr (GPtrArray) set_aside = items_in_state (quarantined, "set-aside", TRUE);
-  add_list (d, "quarantined", call, broken);
-  add_list (d, "set_aside", call, set_aside);
-}
-
 static void
 set_count (GuTplData *d, const char *name, gint64 n)
 {
@@ -145,7 +119,8 @@ build_data (const GuDigestContext *ctx)
   add_list (d, "missing", ctx->call, f->missing);
   add_list (d, "late_arrivals", ctx->call, f->late_arrivals);
   add_list (d, "unmatched", ctx->call, f->unmatched);
-  add_quarantined (d, ctx->call, f->quarantined);
+  add_list (d, "quarantined", ctx->call, f->quarantined);
+  add_list (d, "set_aside", ctx->call, f->set_aside);
   add_list (d, "undelivered", ctx->call, f->undelivered);
   add_list (d, "suppressed", ctx->call, f->suppressed);
   return d;

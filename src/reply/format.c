@@ -5,26 +5,6 @@
 
 #include "reply/reply-private.h"
 
-static const char *const kind_names[] = {
-  [GU_REPLY_ACK_NEW] = "ack-new",
-  [GU_REPLY_ACK_UPDATE] = "ack-update",
-  [GU_REPLY_COMPLETE] = "complete",
-  [GU_REPLY_LATE] = "late",
-  [GU_REPLY_EARLY] = "early",
-  [GU_REPLY_HOW_TO_APPLY] = "how-to-apply",
-  [GU_REPLY_UNREADABLE] = "unreadable",
-  [GU_REPLY_STAFF_RECEIPT] = "staff-receipt",
-  [GU_REPLY_STAFF_UNMATCHED] = "staff-unmatched",
-};
-
-const char *
-gu_reply_kind_name (GuReplyKind kind)
-{
-  if ((guint) kind >= G_N_ELEMENTS (kind_names))
-    return "unknown";
-  return kind_names[kind];
-}
-
 gboolean
 gu_reply_is_french (const GuCall *call)
 {

@@ -241,7 +241,7 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
   GuTplData *d = gu_tpl_data_new ();
   const GuCall *call = ctx->call;
   GuWindowPosition window = gu_call_window_position (call, ctx->received_at);
-  gu_tpl_data_set (d, "kind", gu_reply_kind_name (ctx->kind));
+  gu_tpl_data_set (d, "kind", gu_reply_kind_to_string (ctx->kind));
   gu_tpl_data_set (d, "reference", ctx->dossier != NULL ? ctx->dossier->reference : NULL);
   gu_tpl_data_set (d, "applicant", ctx->dossier != NULL ? ctx->dossier->applicant : NULL);
   gu_tpl_data_set (d, "organisation", ctx->dossier != NULL ? ctx->dossier->organisation : NULL);

@@ -55,8 +55,9 @@ const char *gu_reply_split_subject (const char *name, char *text, char **subject
 gboolean gu_reply_parse_mailbox (const char *text, const char *what, GuErrorCode code, char **name,
                                  char **addr, GError **error);
 
-/* TRUE for a Message-ID fit to repeat in our headers: printable ASCII
- * without spaces or angle brackets, not too long. */
+/* TRUE for a Message-ID fit to repeat in our headers: usable
+ * (gu_message_id_is_usable: it came from a stranger) and short enough
+ * for a header line of its own. */
 gboolean gu_reply_usable_id (const char *id);
 
 /* A text/SUBTYPE part, charset=utf-8, quoted-printable. Returns a new

@@ -8,24 +8,10 @@
 #include "core/call.h"
 #include "core/types.h"
 
-/* The kinds of reply, one per message that touched a dossier (or asked
- * how to apply, or came from staff). Each has a template
- * templates/LANG/KIND.txt. Staff only ever get the staff- kinds. */
-typedef enum {
-  GU_REPLY_ACK_NEW,        /* "ack-new": a new dossier */
-  GU_REPLY_ACK_UPDATE,     /* "ack-update": pieces added, still incomplete */
-  GU_REPLY_COMPLETE,       /* "complete": the dossier became complete */
-  GU_REPLY_LATE,           /* "late": received after the deadline */
-  GU_REPLY_EARLY,          /* "early": the call is not open yet */
-  GU_REPLY_HOW_TO_APPLY,   /* "how-to-apply": no attachment, no dossier */
-  GU_REPLY_UNREADABLE,     /* "unreadable": documents that could not be read */
-  GU_REPLY_STAFF_RECEIPT,  /* "staff-receipt": a staff letter filed in a dossier */
-  GU_REPLY_STAFF_UNMATCHED, /* "staff-unmatched": a staff letter parked, its
-                             * dossier asked for */
-} GuReplyKind;
-
-/* Returns the kind's name ("ack-new", …), a static string. */
-const char *gu_reply_kind_name (GuReplyKind kind);
+/* The kinds of reply are GuReplyKind (core/states.h): one per message
+ * that touched a dossier (or asked how to apply, or came from staff), each
+ * with a template templates/LANG/KIND.txt. GU_REPLY_DIGEST is not composed
+ * here but by src/reply/digest.h. */
 
 /* What a reply says. Strings are borrowed for the duration of the call. */
 typedef struct {

@@ -121,20 +121,19 @@ take_line_if_alone (const Render *r, Tag *t)
     }
 }
 
-/* Finds the next tag in [from, end): 1, 0 when none, -1 on error. */
-static int
-next_tag (const Render *r, gsize from, gsize end, Tag *t, GError **error)
+/* Finds the next tag in [from, end) into t; *found is FALSE when there
+ * is none. FALSE with error for a tag that cannot be read. */
+static gboolean
+next_tag (const Render *r, gsize from, gsize end, Tag *t, gboolean *found, GError **error)
 {
   const char *open = g_strstr_len (r->text + from, (gssize) (end - from), "{{");
+  *found = open != NULL;
   if (open == NULL)
-    return 0;
+    return TRUE;
   t->at = (gsize) (open - r->text);
   const char *close = g_strstr_len (open + 2, (gssize) (end - t->at - 2), "}}");
   if (close == NULL)
-    {
-      fail (r, t->at, error, "\"{{\" without \"}}\"");
-      return -1;
-    }
+    return fail (r, t->at, error, "\"{{\" without \"}}\"");
   const char *s = open + 2;
   t->kind = *s != '\0' && strchr ("#?^/>!", *s) != NULL ? *s++ : 0;
   while (s < close && *s == ' ')
@@ -146,15 +145,12 @@ next_tag (const Render *r, gsize from, gsize end, Tag *t, GError **error)
   while (s < close && *s == ' ')
     s++;
   if (t->kind != '!' && (n == 0 || s != close))
-    {
-      fail (r, t->at, error, "malformed tag %.*s", (int) (close + 2 - open), open);
-      return -1;
-    }
+    return fail (r, t->at, error, "malformed tag %.*s", (int) (close + 2 - open), open);
   t->lit_end = t->at;
   t->resume = (gsize) (close + 2 - r->text);
   if (t->kind != 0)
     take_line_if_alone (r, t);
-  return 1;
+  return TRUE;
 }
 
 static gboolean
@@ -177,10 +173,10 @@ find_close (const Render *r, const Tag *open, gsize end, Tag *close, GError **er
   int depth = 0;
   for (gsize pos = open->resume;; pos = close->resume)
     {
-      int found = next_tag (r, pos, end, close, error);
-      if (found < 0)
+      gboolean found;
+      if (!next_tag (r, pos, end, close, &found, error))
         return FALSE;
-      if (found == 0)
+      if (!found)
         return fail (r, open->at, error, "{{%c%s}} is never closed", open->kind, open->name);
       if (close->kind == 0 || strchr ("#?^/", close->kind) == NULL || strcmp (close->name, open->name) != 0)
         continue;
@@ -277,9 +273,13 @@ render (Render *r, gsize from, gsize end, const Scope *scope, GError **error)
 {
   gsize pos = from;
   Tag t;
-  int found;
-  while ((found = next_tag (r, pos, end, &t, error)) > 0)
+  for (;;)
     {
+      gboolean found;
+      if (!next_tag (r, pos, end, &t, &found, error))
+        return FALSE;
+      if (!found)
+        break;
       g_string_append_len (r->out, r->text + pos, (gssize) (t.lit_end - pos));
       pos = t.resume;
       gboolean ok = TRUE;
@@ -295,7 +295,7 @@ render (Render *r, gsize from, gsize end, const Scope *scope, GError **error)
         return FALSE;
     }
   g_string_append_len (r->out, r->text + pos, (gssize) (end - pos));
-  return found == 0;
+  return TRUE;
 }
 
 char *

@@ -4,15 +4,15 @@
 
 #include <glib.h>
 
-/* The suffix that makes STARTTLS mandatory even on a loopback host, e.g.
- * smtp://localhost:2525/;tls=required (it is removed before curl sees the
- * URL). */
-#define GU_SMTP_TLS_REQUIRED_SUFFIX ";tls=required"
-
-/* Reads url: smtps:// or smtp://, with a host. Sets *curl_url (newly
- * allocated) to the URL given to curl and *tls_required to whether the
- * connection must be encrypted (always but for plain smtp:// to a loopback
- * host without the suffix). FALSE with GU_ERROR_CONFIG on any other URL. */
+/* Reads url: smtps:// or smtp://, with a host, and maybe the ";tls="
+ * switch of util/tls-switch.h (removed before curl sees the URL):
+ * smtp://localhost:2525/;tls=starttls makes STARTTLS mandatory on a
+ * loopback host too, smtp://mx.example.org;tls=none lets a host off
+ * loopback go without it. Sets *curl_url (newly allocated) to the URL
+ * given to curl and *tls_required to whether the connection must be
+ * encrypted: smtps:// always; smtp:// off loopback unless ;tls=none, on
+ * loopback with ;tls=starttls. FALSE with GU_ERROR_CONFIG on any other
+ * URL, and for ;tls=none on smtps://. */
 gboolean gu_smtp_url_policy (const char *url, char **curl_url, gboolean *tls_required,
                              GError **error);
 

@@ -15,6 +15,7 @@
 #include "send/send-private.h"
 #include "send/send.h"
 #include "util/error.h"
+#include "util/tls-switch.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 60
 /* Server lines kept per message: enough for an EHLO answer and the rest. */
@@ -96,27 +97,40 @@ url_for_message (const char *url)
   return g_strdup_printf ("%.*s***%s", (int) (start + 3 - url), url, at);
 }
 
+/* Whether STARTTLS is required of a plain smtp:// connection to host. */
+static gboolean
+starttls_required (GuTlsSwitch tls, const char *host)
+{
+  if (tls == GU_TLS_SWITCH_ABSENT)
+    return !gu_smtp_host_is_loopback (host);
+  return tls == GU_TLS_SWITCH_STARTTLS;
+}
+
 gboolean
 gu_smtp_url_policy (const char *url, char **curl_url, gboolean *tls_required, GError **error)
 {
-  g_autofree char *bare = g_strdup (url != NULL ? url : "");
-  gboolean forced = g_str_has_suffix (bare, GU_SMTP_TLS_REQUIRED_SUFFIX);
-  if (forced)
-    bare[strlen (bare) - strlen (GU_SMTP_TLS_REQUIRED_SUFFIX)] = '\0';
+  g_autofree char *shown = url_for_message (url != NULL ? url : "");
+  g_autofree char *bare = NULL;
+  GuTlsSwitch tls;
+  if (!gu_tls_switch_split (url != NULL ? url : "", &bare, &tls, error))
+    return g_prefix_error (error, "smtp: %s: ", shown), FALSE;
   char *scheme = NULL, *host = NULL;
   gboolean ok = parse_url (bare, &scheme, &host)
                 && (g_ascii_strcasecmp (scheme, "smtp") == 0 || g_ascii_strcasecmp (scheme, "smtps") == 0);
-  if (ok)
+  gboolean smtps = ok && g_ascii_strcasecmp (scheme, "smtps") == 0;
+  if (!ok)
+    g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
+                 "smtp: invalid URL '%s' (want smtp://host[:port] or smtps://host[:port])", shown);
+  else if (smtps && tls == GU_TLS_SWITCH_NONE)
     {
-      *tls_required = forced || g_ascii_strcasecmp (scheme, "smtps") == 0
-                      || !gu_smtp_host_is_loopback (host);
-      *curl_url = g_steal_pointer (&bare);
+      ok = FALSE;
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG, "smtp: %s: smtps:// is always TLS; tls=none is for smtp://",
+                   shown);
     }
   else
     {
-      g_autofree char *shown = url_for_message (url != NULL ? url : "");
-      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
-                   "smtp: invalid URL '%s' (want smtp://host[:port] or smtps://host[:port])", shown);
+      *tls_required = smtps || starttls_required (tls, host);
+      *curl_url = g_steal_pointer (&bare);
     }
   curl_free (scheme);
   curl_free (host);

@@ -8,7 +8,8 @@
 typedef struct {
   const char *url;          /* smtps://host[:port] or smtp://host[:port] (STARTTLS required
                                except on a loopback host, where it is used when offered;
-                               a ";tls=required" suffix requires it there too) */
+                               a ";tls=starttls" suffix requires it there too, ";tls=none"
+                               stops requiring it elsewhere: util/tls-switch.h) */
   const char *user;         /* NULL: no AUTH */
   const char *password;
   gboolean tls_verify;      /* default TRUE */

@@ -6,6 +6,8 @@
  * is gone) and GU_ERROR_CONFIG (the server said no to our settings). */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -913,49 +915,75 @@ gu_imap_ensure_folder (GuImap *imap, const char *folder, GError **error)
 
 /* --- IDLE ----------------------------------------------------------------- */
 
-/* Waits in slices of GU_IMAP_IDLE_SLICE so that *stop is honoured
- * promptly. Returns a MAILSTREAM_IDLE_* code. */
+/* Waits until the server speaks, timeout_seconds pass, wake_fd (-1:
+ * none) becomes readable or *stop (NULL: none) becomes TRUE. A descriptor
+ * wakes the poll at once; a flag cannot be polled, so with one the wait
+ * looks at it every GU_IMAP_IDLE_SLICE. libetpan's mailstream_wait_idle
+ * polls the same socket but only its own cancel pipe, not ours; like it,
+ * this leaves what GnuTLS may hold decrypted to the next read. Returns a
+ * MAILSTREAM_IDLE_* code. */
 static int
-wait_for_server (mailstream *stream, int timeout_seconds, const volatile int *stop)
+wait_for_server (mailstream *stream, int timeout_seconds, const volatile int *stop, int wake_fd)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
-  while (stop == NULL || !*stop)
+  struct pollfd pfd[2] = {
+    { .fd = mailstream_low_get_fd (mailstream_get_low (stream)), .events = POLLIN },
+    { .fd = wake_fd, .events = POLLIN },
+  };
+  for (;;)
     {
+      if (stop != NULL && *stop)
+        return MAILSTREAM_IDLE_INTERRUPTED;
       /* Already read into libetpan's buffer: poll() would not see it. */
       if (stream->read_buffer_len > 0)
         return MAILSTREAM_IDLE_HASDATA;
-      if (g_get_monotonic_time () >= deadline)
+      gint64 left_ms = (deadline - g_get_monotonic_time () + 999) / 1000;
+      if (left_ms <= 0)
         return MAILSTREAM_IDLE_TIMEOUT;
-      int r = mailstream_wait_idle (stream, GU_IMAP_IDLE_SLICE);
-      if (r != MAILSTREAM_IDLE_TIMEOUT)
-        return r;
+      if (stop != NULL)
+        left_ms = MIN (left_ms, GU_IMAP_IDLE_SLICE * 1000);
+      int r = poll (pfd, G_N_ELEMENTS (pfd), (int) MIN (left_ms, G_MAXINT));
+      if (r < 0 && errno != EINTR)
+        return MAILSTREAM_IDLE_ERROR;
+      /* A hang-up counts as data: DONE then reads the error. */
+      if (r > 0 && pfd[0].revents != 0)
+        return MAILSTREAM_IDLE_HASDATA;
+      if (r > 0 && pfd[1].revents != 0)
+        return MAILSTREAM_IDLE_INTERRUPTED;
     }
-  return MAILSTREAM_IDLE_INTERRUPTED;
+}
+
+static gboolean
+idle (GuImap *imap, int timeout_seconds, const volatile int *stop, int wake_fd, gboolean *changed,
+      GError **error)
+{
+  *changed = FALSE;
+  if (imap->etpan->imap_stream == NULL)
+    return fail (imap, MAILIMAP_ERROR_STREAM, GU_ERROR_TEMPFAIL, "IDLE", error);
+  int r = mailimap_idle (imap->etpan);
+  if (r != MAILIMAP_NO_ERROR)
+    return fail (imap, r, GU_ERROR_TEMPFAIL, "IDLE", error);
+  int waited = wait_for_server (imap->etpan->imap_stream, timeout_seconds, stop, wake_fd);
+  *changed = waited == MAILSTREAM_IDLE_HASDATA;
+  /* DONE also reads what the server said (EXISTS...) and the tagged OK;
+   * a dead server shows up here as a stream error. */
+  r = mailimap_idle_done (imap->etpan);
+  if (r != MAILIMAP_NO_ERROR)
+    return fail (imap, r, GU_ERROR_TEMPFAIL, "IDLE", error);
+  if (waited == MAILSTREAM_IDLE_ERROR)
+    return fail (imap, MAILIMAP_ERROR_STREAM, GU_ERROR_TEMPFAIL, "IDLE", error);
+  return TRUE;
 }
 
 gboolean
 gu_imap_idle (GuImap *imap, int timeout_seconds, const volatile int *stop, gboolean *changed,
               GError **error)
 {
-  mailstream *stream = imap->etpan->imap_stream;
-  *changed = FALSE;
-  if (stream == NULL || mailstream_setup_idle (stream) < 0)
-    return fail (imap, MAILIMAP_ERROR_STREAM, GU_ERROR_TEMPFAIL, "IDLE", error);
-  int r = mailimap_idle (imap->etpan);
-  if (r != MAILIMAP_NO_ERROR)
-    {
-      mailstream_unsetup_idle (stream);
-      return fail (imap, r, GU_ERROR_TEMPFAIL, "IDLE", error);
-    }
-  int waited = wait_for_server (stream, timeout_seconds, stop);
-  *changed = waited == MAILSTREAM_IDLE_HASDATA;
-  /* DONE also reads what the server said (EXISTS...) and the tagged OK;
-   * a dead server shows up here as a stream error. */
-  r = mailimap_idle_done (imap->etpan);
-  mailstream_unsetup_idle (stream);
-  if (r != MAILIMAP_NO_ERROR)
-    return fail (imap, r, GU_ERROR_TEMPFAIL, "IDLE", error);
-  if (waited == MAILSTREAM_IDLE_ERROR || waited == MAILSTREAM_IDLE_CANCELLED)
-    return fail (imap, MAILIMAP_ERROR_STREAM, GU_ERROR_TEMPFAIL, "IDLE", error);
-  return TRUE;
+  return idle (imap, timeout_seconds, stop, -1, changed, error);
+}
+
+gboolean
+gu_imap_idle_fd (GuImap *imap, int timeout_seconds, int wake_fd, gboolean *changed, GError **error)
+{
+  return idle (imap, timeout_seconds, NULL, wake_fd, changed, error);
 }

@@ -77,6 +77,9 @@ gboolean gu_imap_ensure_folder (GuImap *imap, const char *folder, GError **error
  * server said anything; a keepalive counts, so always search after). */
 gboolean gu_imap_idle (GuImap *imap, int timeout_seconds, const volatile int *stop, gboolean *changed,
                        GError **error);
+/* The same, ending early when wake_fd becomes readable (a signal's
+ * self-pipe) instead of watching a flag: nothing polls in between. */
+gboolean gu_imap_idle_fd (GuImap *imap, int timeout_seconds, int wake_fd, gboolean *changed, GError **error);
 
 /* Parses an IMAP URL: host, port (993 for imaps, 143 for imap), TLS mode
  * and mailbox (default INBOX). For tests and check-config. */

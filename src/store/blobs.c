@@ -53,13 +53,14 @@ gu_blobs_put (GuBlobs *blobs, GBytes *data, const char *known_sha256, char sha_o
    * a completed rename makes it appear). `verify` catches bit rot. */
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (!gu_file_write_atomic (path, bytes != NULL ? bytes : "", len, error))
-    {
-      if (error != NULL && *error != NULL)
-        (*error)->code = GU_ERROR_TEMPFAIL;
-      return FALSE;
-    }
-  return TRUE;
+  /* Whatever stops the write (a full disk, a permission an admin can
+   * fix) passes: the message is tried again, never dropped. */
+  GError *local = NULL;
+  if (gu_file_write_atomic (path, bytes != NULL ? bytes : "", len, &local))
+    return TRUE;
+  g_set_error_literal (error, GU_ERROR, GU_ERROR_TEMPFAIL, local->message);
+  g_error_free (local);
+  return FALSE;
 }
 
 GBytes *

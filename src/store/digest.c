@@ -3,18 +3,15 @@
  * reference, who, what, state, detail; NULL where a list has none) so
  * that one reader serves them all. Parameters: ?1 the call, ?2 and ?3
  * the day's bounds [start, end), ?4 the deadline (all UTC text).
- * Messages set aside for want of a sender ride in the quarantined list
- * with the state "set-aside" and their Message-ID as who, until an
- * admin files them: they too wait for a person; src/reply/digest.c
- * shows them apart. */
+ * Messages set aside for want of a sender have a list of their own, with
+ * the state "set-aside" and their Message-ID as who, until an admin
+ * files them: like the quarantined ones, they wait for a person. */
 #include "config.h"
 
 #include <string.h>
 
 #include "store/store-private.h"
 #include "util/error.h"
-
-#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
 typedef struct {
   const char *call_id;
@@ -46,10 +43,11 @@ read_item (sqlite3_stmt *stmt)
   return item;
 }
 
-static void
-add_item (sqlite3_stmt *stmt, gpointer out)
+static gboolean
+add_item (sqlite3_stmt *stmt, gpointer out, GError **error)
 {
   g_ptr_array_add (out, read_item (stmt));
+  return TRUE;
 }
 
 /* Runs one list query (sql a string literal) and appends its rows. */
@@ -63,16 +61,23 @@ read_list (GuStore *store, const char *sql, const DayParams *p, GPtrArray *out, 
   return gu_store_each_row (store, stmt, add_item, out, error);
 }
 
-static void
-add_count (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_count (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
   GuDigestFacts *facts = data;
-  const char *status = (const char *) sqlite3_column_text (stmt, 0);
+  const char *text = (const char *) sqlite3_column_text (stmt, 0);
+  GuDossierStatus status;
+  if (!gu_dossier_status_from_string (text, &status))
+    return gu_store_unknown_name ("dossier status", text, error);
   gint64 n = sqlite3_column_int64 (stmt, 1);
-  gint64 *slot = g_strcmp0 (status, "early") == 0 ? &facts->early
-                 : g_strcmp0 (status, "complete") == 0 ? &facts->complete
-                 : g_strcmp0 (status, "late") == 0 ? &facts->late : &facts->incomplete;
-  *slot += n;
+  switch (status)
+    {
+    case GU_STATUS_EARLY: facts->early += n; break;
+    case GU_STATUS_COMPLETE: facts->complete += n; break;
+    case GU_STATUS_LATE: facts->late += n; break;
+    case GU_STATUS_INCOMPLETE: facts->incomplete += n; break;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -91,12 +96,8 @@ read_quarantined_total (GuStore *store, GuDigestFacts *facts, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "SELECT count(*) FROM messages WHERE outcome = 'quarantined'", error);
-  if (stmt == NULL)
-    return FALSE;
-  int rc = sqlite3_step (stmt);
-  facts->quarantined_total = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  return rc == SQLITE_ROW ? TRUE : gu_store_fail (store, rc, "count quarantined messages", error);
+  return stmt != NULL
+         && gu_store_step_integer (store, stmt, "count quarantined messages", &facts->quarantined_total, error);
 }
 
 /* The dossier lists: created (by first receipt) and completed (by the
@@ -139,7 +140,7 @@ read_message_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GE
              " FROM events e JOIN messages m ON m.id = e.message_row"
              " WHERE e.kind = 'set-aside' AND m.dossier_id IS NULL"
              " AND m.received_at >= ?2 AND m.received_at < ?3 ORDER BY m.received_at, m.id",
-             p, facts->quarantined, error);
+             p, facts->set_aside, error);
 }
 
 /* A suppressed reply belongs to the day its message was received (the
@@ -173,19 +174,20 @@ gu_store_digest_facts (GuStore *store, const char *call_id, const char *start, c
          && read_reply_lists (store, &p, facts, error);
 }
 
-gint64
-gu_store_digest_claim (GuStore *store, const char *day, GError **error)
+gboolean
+gu_store_digest_claim (GuStore *store, const char *day, gboolean *claimed, GError **error)
 {
+  *claimed = FALSE;
   sqlite3_stmt *stmt = gu_store_stmt (store,
-      "INSERT INTO digests (day, created_at) VALUES (?, " NOW_SQL ") ON CONFLICT (day) DO NOTHING", error);
+      "INSERT INTO digests (day, created_at) VALUES (?, " GU_STORE_NOW_SQL ") ON CONFLICT (day) DO NOTHING",
+      error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, day);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return gu_store_fail (store, rc, "claim the digest", error) ? 0 : -1;
-  return sqlite3_changes (store->db) > 0 ? sqlite3_last_insert_rowid (store->db) : 0;
+  if (!gu_store_step_done (store, stmt, "claim the digest", error))
+    return FALSE;
+  *claimed = sqlite3_changes (store->db) > 0;
+  return TRUE;
 }
 
 gboolean

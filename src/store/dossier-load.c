@@ -14,13 +14,16 @@
   "m.dossier_id, doc.id, doc.filename, doc.archive_path, doc.sha256, doc.size, doc.sniffed_type," \
   " doc.flags, doc.unreadable_reason, m.role, m.received_at"
 
+/* Returns the dossier of the row, or NULL with error set. */
 static GuDossier *
-read_dossier (sqlite3_stmt *stmt)
+read_dossier (sqlite3_stmt *stmt, GError **error)
 {
-  GuDossier *d = gu_dossier_new ();
+  const char *status = (const char *) sqlite3_column_text (stmt, 2);
+  g_autoptr (GuDossier) d = gu_dossier_new ();
+  if (!gu_dossier_status_from_string (status, &d->status))
+    return gu_store_unknown_name ("dossier status", status, error), NULL;
   d->id = sqlite3_column_int64 (stmt, 0);
   d->reference = gu_store_column_dup (stmt, 1);
-  d->status = gu_store_column_dup (stmt, 2);
   d->applicant = gu_store_column_dup (stmt, 3);
   d->applicant_name = gu_store_column_dup (stmt, 4);
   d->organisation = gu_store_column_dup (stmt, 5);
@@ -28,13 +31,19 @@ read_dossier (sqlite3_stmt *stmt)
   d->flags = gu_store_column_dup (stmt, 7);
   d->first_received_at = gu_store_column_dup (stmt, 8);
   d->updated_at = gu_store_column_dup (stmt, 9);
-  return d;
+  return g_steal_pointer (&d);
 }
 
+/* Returns the document of the row, or NULL with error set. */
 static GuDossierDocument *
-read_document (sqlite3_stmt *stmt)
+read_document (sqlite3_stmt *stmt, GError **error)
 {
+  const char *role = (const char *) sqlite3_column_text (stmt, 9);
+  GuRole source;
+  if (!gu_role_from_string (role, &source))
+    return gu_store_unknown_name ("role", role, error), NULL;
   GuDossierDocument *doc = gu_dossier_document_new ();
+  doc->source = source;
   doc->id = sqlite3_column_int64 (stmt, 1);
   doc->filename = gu_store_column_dup (stmt, 2);
   doc->archive_path = gu_store_column_dup (stmt, 3);
@@ -43,7 +52,6 @@ read_document (sqlite3_stmt *stmt)
   doc->sniffed_type = gu_store_column_dup (stmt, 6);
   doc->flags = (guint) sqlite3_column_int (stmt, 7);
   doc->unreadable_reason = gu_store_column_dup (stmt, 8);
-  doc->source = gu_store_column_dup (stmt, 9);
   doc->received_at = gu_store_column_dup (stmt, 10);
   return doc;
 }
@@ -53,55 +61,67 @@ typedef struct {
   GHashTable *documents; /* id -> GuDossierDocument* (borrowed) */
 } Loading;
 
-static void
-add_document (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_document (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
   Loading *l = data;
   gint64 dossier_id = sqlite3_column_int64 (stmt, 0);
   GuDossier *d = g_hash_table_lookup (l->dossiers, &dossier_id);
   if (d == NULL)
-    return;
-  GuDossierDocument *doc = read_document (stmt);
+    return TRUE;
+  GuDossierDocument *doc = read_document (stmt, error);
+  if (doc == NULL)
+    return FALSE;
   g_ptr_array_add (d->documents, doc);
   g_hash_table_insert (l->documents, &doc->id, doc);
+  return TRUE;
 }
 
-static void
-add_piece (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_piece (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
   Loading *l = data;
   gint64 doc_id = sqlite3_column_int64 (stmt, 0);
   GuDossierDocument *doc = g_hash_table_lookup (l->documents, &doc_id);
   if (doc == NULL)
-    return;
+    return TRUE;
   GuPieceMatch *m = g_new0 (GuPieceMatch, 1);
   m->key = gu_store_column_dup (stmt, 1);
   m->evidence = gu_store_column_dup (stmt, 2);
   g_ptr_array_add (doc->pieces, m);
+  return TRUE;
 }
 
-static void
-add_message (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_message (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
   GuDossier *d = data;
-  GuDossierMessage *m = g_new0 (GuDossierMessage, 1);
-  m->message_id = gu_store_column_dup (stmt, 0);
-  m->received_at = gu_store_column_dup (stmt, 1);
-  m->role = gu_store_column_dup (stmt, 2);
-  m->outcome = gu_store_column_dup (stmt, 3);
-  m->subject = gu_store_column_dup (stmt, 4);
-  g_ptr_array_add (d->messages, m);
+  const char *role = (const char *) sqlite3_column_text (stmt, 2);
+  const char *outcome = (const char *) sqlite3_column_text (stmt, 3);
+  GuDossierMessage m = { 0 };
+  if (!gu_role_from_string (role, &m.role))
+    return gu_store_unknown_name ("role", role, error);
+  if (!gu_outcome_from_string (outcome, &m.outcome))
+    return gu_store_unknown_name ("outcome", outcome, error);
+  m.message_id = gu_store_column_dup (stmt, 0);
+  m.received_at = gu_store_column_dup (stmt, 1);
+  m.subject = gu_store_column_dup (stmt, 4);
+  g_ptr_array_add (d->messages, g_memdup2 (&m, sizeof m));
+  return TRUE;
 }
 
-static void
-add_event (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_event (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
   GuDossier *d = data;
-  GuDossierEvent *e = g_new0 (GuDossierEvent, 1);
-  e->at = gu_store_column_dup (stmt, 0);
-  e->kind = gu_store_column_dup (stmt, 1);
-  e->detail = gu_store_column_dup (stmt, 2);
-  g_ptr_array_add (d->events, e);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+  GuDossierEvent e = { 0 };
+  if (!gu_event_kind_from_string (kind, &e.kind))
+    return gu_store_unknown_name ("event kind", kind, error);
+  e.at = gu_store_column_dup (stmt, 0);
+  e.detail = gu_store_column_dup (stmt, 2);
+  g_ptr_array_add (d->events, g_memdup2 (&e, sizeof e));
+  return TRUE;
 }
 
 /* Fills the documents and pieces of the dossiers in l. The two statements
@@ -145,11 +165,11 @@ find_one (GuStore *store, gint64 id, const char *reference, GError **error)
   else
     sqlite3_bind_int64 (stmt, 1, id);
   int rc = sqlite3_step (stmt);
-  GuDossier *d = rc == SQLITE_ROW ? read_dossier (stmt) : NULL;
+  GuDossier *d = rc == SQLITE_ROW ? read_dossier (stmt, error) : NULL;
   sqlite3_reset (stmt);
-  if (d == NULL && rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     gu_store_fail (store, rc, "load dossier", error);
-  else if (d == NULL)
+  else if (rc == SQLITE_DONE)
     g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "no dossier %s", reference != NULL ? reference : "");
   return d;
 }
@@ -180,14 +200,17 @@ gu_store_dossier_load (GuStore *store, gint64 id, const char *reference, gboolea
   return g_steal_pointer (&d);
 }
 
-static void
-add_dossier (sqlite3_stmt *stmt, gpointer data)
+static gboolean
+add_dossier (sqlite3_stmt *stmt, gpointer data, GError **error)
 {
-  g_ptr_array_add (data, read_dossier (stmt));
+  GuDossier *d = read_dossier (stmt, error);
+  if (d != NULL)
+    g_ptr_array_add (data, d);
+  return d != NULL;
 }
 
 GPtrArray *
-gu_store_dossier_list (GuStore *store, const char *call_id, const char *status, GError **error)
+gu_store_dossier_list (GuStore *store, const char *call_id, const GuDossierStatus *status, GError **error)
 {
   sqlite3_stmt *list = gu_store_stmt (store,
       "SELECT " DOSSIER_COLUMNS " FROM dossiers d WHERE d.call_id = ? AND (?2 IS NULL OR d.status = ?2)"
@@ -196,7 +219,7 @@ gu_store_dossier_list (GuStore *store, const char *call_id, const char *status, 
     return NULL;
   sqlite3_bind_text (list, 1, call_id, -1, SQLITE_TRANSIENT);
   if (status != NULL)
-    sqlite3_bind_text (list, 2, status, -1, SQLITE_TRANSIENT);
+    gu_store_bind_text (list, 2, gu_dossier_status_to_string (*status));
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_dossier_free);
   if (!gu_store_each_row (store, list, add_dossier, out, error))
     return NULL;
@@ -225,49 +248,56 @@ gu_store_dossier_list (GuStore *store, const char *call_id, const char *status, 
   return g_steal_pointer (&out);
 }
 
-gint64
-gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
-                             const char *const *keys, GError **error)
+/* Replaces the pieces of one document (evidence "admin"). */
+static gboolean
+replace_pieces (GuStore *store, gint64 document_id, const char *const *keys, GError **error)
 {
+  sqlite3_stmt *del = gu_store_stmt (store, "DELETE FROM pieces WHERE document_id = ?", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, document_id);
+  if (!gu_store_step_done (store, del, "set pieces", error))
+    return FALSE;
+  for (const char *const *k = keys; k != NULL && *k; k++)
+    {
+      sqlite3_stmt *ins = gu_store_stmt (store,
+          "INSERT OR REPLACE INTO pieces (document_id, piece_key, evidence) VALUES (?,?,'admin')", error);
+      if (ins == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (ins, 1, document_id);
+      gu_store_bind_text (ins, 2, *k);
+      if (!gu_store_step_done (store, ins, "set pieces", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_id (sqlite3_stmt *stmt, gpointer ids, GError **error)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+  g_array_append_val ((GArray *) ids, id);
+  return TRUE;
+}
+
+gboolean
+gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
+                             const char *const *keys, guint *changed, GError **error)
+{
+  *changed = 0;
   sqlite3_stmt *find = gu_store_stmt (store,
       "SELECT doc.id FROM documents doc JOIN messages m ON m.id = doc.message_row"
       " WHERE m.dossier_id = ? AND doc.sha256 = ?", error);
   if (find == NULL)
-    return -1;
+    return FALSE;
   sqlite3_bind_int64 (find, 1, dossier_id);
-  sqlite3_bind_text (find, 2, sha256, -1, SQLITE_TRANSIENT);
+  gu_store_bind_text (find, 2, sha256);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-  while ((rc = sqlite3_step (find)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (find, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (find);
-  if (rc != SQLITE_DONE)
-    return gu_store_fail (store, rc, "find document", error) ? 0 : -1;
+  if (!gu_store_each_row (store, find, add_id, ids, error))
+    return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    {
-      gint64 id = g_array_index (ids, gint64, i);
-      sqlite3_stmt *del = gu_store_stmt (store, "DELETE FROM pieces WHERE document_id = ?", error);
-      if (del == NULL)
-        return -1;
-      sqlite3_bind_int64 (del, 1, id);
-      rc = sqlite3_step (del);
-      sqlite3_reset (del);
-      for (const char *const *k = keys; rc == SQLITE_DONE && k != NULL && *k; k++)
-        {
-          sqlite3_stmt *ins = gu_store_stmt (store,
-              "INSERT OR REPLACE INTO pieces (document_id, piece_key, evidence) VALUES (?,?,'admin')", error);
-          if (ins == NULL)
-            return -1;
-          sqlite3_bind_int64 (ins, 1, id);
-          sqlite3_bind_text (ins, 2, *k, -1, SQLITE_TRANSIENT);
-          rc = sqlite3_step (ins);
-          sqlite3_reset (ins);
-        }
-      if (rc != SQLITE_DONE)
-        return gu_store_fail (store, rc, "set pieces", error) ? 0 : -1;
-    }
-  return ids->len;
+    if (!replace_pieces (store, g_array_index (ids, gint64, i), keys, error))
+      return FALSE;
+  *changed = ids->len;
+  return TRUE;
 }

@@ -7,148 +7,131 @@
 #include "store/store-private.h"
 #include "util/error.h"
 
-#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-
-/* Runs a query whose first row is (id, applicant). */
-static gint64
-first_dossier (GuStore *store, sqlite3_stmt *stmt, char **owner, GError **error)
+/* Runs a query whose first row, if any, is (id, applicant). */
+static gboolean
+first_dossier (GuStore *store, sqlite3_stmt *stmt, gint64 *id, char **owner, GError **error)
 {
   int rc = sqlite3_step (stmt);
-  gint64 id = 0;
+  *id = 0;
   if (rc == SQLITE_ROW)
     {
-      id = sqlite3_column_int64 (stmt, 0);
+      *id = sqlite3_column_int64 (stmt, 0);
       if (owner != NULL)
         *owner = gu_store_column_dup (stmt, 1);
     }
-  else if (rc != SQLITE_DONE)
-    id = gu_store_fail (store, rc, "find dossier", error) ? 0 : -1;
   sqlite3_reset (stmt);
-  return id;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "find dossier", error);
 }
 
-gint64
+gboolean
 gu_store_dossier_by_reference (GuStore *store, const char *call_id, const char *reference,
-                               char **owner, GError **error)
+                               gint64 *id, char **owner, GError **error)
 {
+  *id = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "SELECT id, applicant FROM dossiers WHERE call_id = ? AND reference = ?", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, call_id);
   gu_store_bind_text (stmt, 2, reference);
-  return first_dossier (store, stmt, owner, error);
+  return first_dossier (store, stmt, id, owner, error);
 }
 
-gint64
+gboolean
 gu_store_dossier_by_reply (GuStore *store, const char *call_id, const char *const *message_ids,
-                           char **owner, GError **error)
+                           gint64 *id, char **owner, GError **error)
 {
-  for (const char *const *mid = message_ids; mid != NULL && *mid; mid++)
+  *id = 0;
+  for (const char *const *mid = message_ids; mid != NULL && *mid && *id == 0; mid++)
     {
       sqlite3_stmt *stmt = gu_store_stmt (store,
           "SELECT d.id, d.applicant FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
           " WHERE o.smtp_message_id = ? AND d.call_id = ? LIMIT 1", error);
       if (stmt == NULL)
-        return -1;
+        return FALSE;
       gu_store_bind_text (stmt, 1, *mid);
       gu_store_bind_text (stmt, 2, call_id);
-      gint64 id = first_dossier (store, stmt, owner, error);
-      if (id != 0)
-        return id;
+      if (!first_dossier (store, stmt, id, owner, error))
+        return FALSE;
     }
-  return 0;
+  return TRUE;
 }
 
-gint64
+gboolean
 gu_store_dossiers_of_applicant (GuStore *store, const char *call_id, const char *applicant,
-                                gint64 *one, GError **error)
+                                guint *count, gint64 *one, GError **error)
 {
+  *count = 0;
+  *one = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "SELECT count(*), min(id) FROM dossiers WHERE call_id = ? AND applicant = ? COLLATE NOCASE", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, call_id);
   gu_store_bind_text (stmt, 2, applicant);
   int rc = sqlite3_step (stmt);
-  gint64 n = -1;
   if (rc == SQLITE_ROW)
     {
-      n = sqlite3_column_int64 (stmt, 0);
-      *one = n == 1 ? sqlite3_column_int64 (stmt, 1) : 0;
+      *count = (guint) sqlite3_column_int64 (stmt, 0);
+      *one = *count == 1 ? sqlite3_column_int64 (stmt, 1) : 0;
     }
-  else
-    gu_store_fail (store, rc, "count dossiers", error);
   sqlite3_reset (stmt);
-  return n;
+  return rc == SQLITE_ROW ? TRUE : gu_store_fail (store, rc, "count dossiers", error);
 }
 
-static gint64
-next_sequence (GuStore *store, const char *call_id, GError **error)
+static gboolean
+next_sequence (GuStore *store, const char *call_id, gint64 *seq, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO reference_counters (call_id, last_seq) VALUES (?, 1)"
       " ON CONFLICT (call_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, call_id);
-  int rc = sqlite3_step (stmt);
-  gint64 seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  /* RETURNING: the row must be stepped to the end before reset. */
-  while (rc == SQLITE_ROW)
-    rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (seq < 0 || rc != SQLITE_DONE)
-    {
-      gu_store_fail (store, rc, "next reference", error);
-      return -1;
-    }
-  return seq;
+  return gu_store_step_integer (store, stmt, "next reference", seq, error);
 }
 
-gint64
+gboolean
 gu_store_dossier_create (GuStore *store, const char *call_id,
                          char *(*reference_of) (gint64 seq, gpointer data), gpointer data,
                          const char *applicant, const char *applicant_name,
-                         const char *first_received_at, char **reference, GError **error)
+                         const char *first_received_at, gint64 *id, char **reference, GError **error)
 {
-  gint64 seq = next_sequence (store, call_id, error);
-  if (seq < 0)
-    return -1;
+  gint64 seq;
+  *id = 0;
+  if (!next_sequence (store, call_id, &seq, error))
+    return FALSE;
   g_autofree char *ref = reference_of (seq, data);
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO dossiers (call_id, seq, reference, applicant, applicant_name, status,"
-      " first_received_at, updated_at) VALUES (?,?,?,?,?,'incomplete',?," NOW_SQL ")", error);
+      " first_received_at, updated_at) VALUES (?,?,?,?,?,?,?," GU_STORE_NOW_SQL ")", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, call_id);
   sqlite3_bind_int64 (stmt, 2, seq);
   gu_store_bind_text (stmt, 3, ref);
   gu_store_bind_text (stmt, 4, applicant);
   gu_store_bind_text (stmt, 5, applicant_name);
-  gu_store_bind_text (stmt, 6, first_received_at);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      gu_store_fail (store, rc, "create dossier", error);
-      return -1;
-    }
+  gu_store_bind_text (stmt, 6, gu_dossier_status_to_string (GU_STATUS_INCOMPLETE));
+  gu_store_bind_text (stmt, 7, first_received_at);
+  if (!gu_store_step_done (store, stmt, "create dossier", error))
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (store->db);
   *reference = g_steal_pointer (&ref);
-  return sqlite3_last_insert_rowid (store->db);
+  return TRUE;
 }
 
 gboolean
-gu_store_dossier_update (GuStore *store, gint64 id, const char *status, const char *organisation,
+gu_store_dossier_update (GuStore *store, gint64 id, GuDossierStatus status, const char *organisation,
                          const char *legal_category, const char *flags, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "UPDATE dossiers SET status = ?, organisation = coalesce(?, organisation),"
       " legal_category = coalesce(?, legal_category), flags = coalesce(?, flags),"
-      " updated_at = " NOW_SQL " WHERE id = ?", error);
+      " updated_at = " GU_STORE_NOW_SQL " WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  gu_store_bind_text (stmt, 1, status);
+  gu_store_bind_text (stmt, 1, gu_dossier_status_to_string (status));
   gu_store_bind_text (stmt, 2, organisation);
   gu_store_bind_text (stmt, 3, legal_category);
   gu_store_bind_text (stmt, 4, flags);
@@ -158,7 +141,7 @@ gu_store_dossier_update (GuStore *store, gint64 id, const char *status, const ch
 
 gboolean
 gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier_id,
-                              const char *outcome, GError **error)
+                              GuOutcome outcome, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "UPDATE messages SET dossier_id = ?, outcome = ? WHERE id = ?", error);
@@ -166,7 +149,7 @@ gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier
     return FALSE;
   if (dossier_id > 0)
     sqlite3_bind_int64 (stmt, 1, dossier_id);
-  gu_store_bind_text (stmt, 2, outcome);
+  gu_store_bind_text (stmt, 2, gu_outcome_to_string (outcome));
   sqlite3_bind_int64 (stmt, 3, message_row);
   return gu_store_step_done (store, stmt, "link message", error);
 }
@@ -187,7 +170,7 @@ gu_store_override_record (GuStore *store, const char *call_id, const char *refer
                           const char *sha256, const char *const *keys, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
-      "INSERT INTO admin_overrides (call_id, reference, sha256, keys, at) VALUES (?,?,?,?," NOW_SQL ")",
+      "INSERT INTO admin_overrides (call_id, reference, sha256, keys, at) VALUES (?,?,?,?," GU_STORE_NOW_SQL ")",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -199,8 +182,8 @@ gu_store_override_record (GuStore *store, const char *call_id, const char *refer
   return gu_store_step_done (store, stmt, "record override", error);
 }
 
-static void
-add_override (sqlite3_stmt *stmt, gpointer out)
+static gboolean
+add_override (sqlite3_stmt *stmt, gpointer out, GError **error)
 {
   GuOverride *o = g_new0 (GuOverride, 1);
   o->reference = gu_store_column_dup (stmt, 0);
@@ -213,6 +196,7 @@ add_override (sqlite3_stmt *stmt, gpointer out)
       o->keys = g_new0 (char *, 1);
     }
   g_ptr_array_add (out, o);
+  return TRUE;
 }
 
 GPtrArray *

@@ -6,56 +6,45 @@
 #include "store/store-private.h"
 #include "util/error.h"
 
-/* Steps a statement that returns at most one integer. Returns the value,
- * 0 when no row, -1 on error. */
-static gint64
-step_single_id (GuStore *store, sqlite3_stmt *stmt, GError **error)
+gboolean
+gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, gint64 *row, GError **error)
 {
-  int rc = sqlite3_step (stmt);
-  gint64 id = 0;
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      gu_store_fail (store, rc, "query", error);
-      id = -1;
-    }
-  sqlite3_reset (stmt);
-  return id;
-}
-
-gint64
-gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, GError **error)
-{
+  *row = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE raw_sha256 = ?", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, raw_sha256);
-  return step_single_id (store, stmt, error);
-}
-
-gint64
-gu_store_find_message_by_content (GuStore *store, const char *message_id, const char *sender,
-                                  const char *content_key, GError **error)
-{
-  sqlite3_stmt *stmt = gu_store_stmt (store,
-      "SELECT id FROM messages WHERE message_id = ? AND sender IS ? AND content_key = ? LIMIT 1", error);
-  if (stmt == NULL)
-    return -1;
-  gu_store_bind_text (stmt, 1, message_id);
-  gu_store_bind_text (stmt, 2, sender);
-  gu_store_bind_text (stmt, 3, content_key);
-  return step_single_id (store, stmt, error);
+  return gu_store_step_integer (store, stmt, "find message", row, error);
 }
 
 gboolean
-gu_store_message_id_known (GuStore *store, const char *message_id)
+gu_store_find_message_by_content (GuStore *store, const char *message_id, const char *sender,
+                                  const char *content_key, gint64 *row, GError **error)
 {
-  sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE message_id = ? LIMIT 1", NULL);
+  *row = 0;
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT id FROM messages WHERE message_id = ? AND sender IS ? AND content_key = ? LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
   gu_store_bind_text (stmt, 1, message_id);
-  return step_single_id (store, stmt, NULL) > 0;
+  gu_store_bind_text (stmt, 2, sender);
+  gu_store_bind_text (stmt, 3, content_key);
+  return gu_store_step_integer (store, stmt, "find message", row, error);
+}
+
+gboolean
+gu_store_message_id_known (GuStore *store, const char *message_id, gboolean *known, GError **error)
+{
+  *known = FALSE;
+  sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT id FROM messages WHERE message_id = ? LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  gu_store_bind_text (stmt, 1, message_id);
+  gint64 row;
+  if (!gu_store_step_integer (store, stmt, "find Message-ID", &row, error))
+    return FALSE;
+  *known = row > 0;
+  return TRUE;
 }
 
 static char *
@@ -86,20 +75,21 @@ bind_receipt (sqlite3_stmt *stmt, const GuReceipt *receipt)
   gu_store_bind_text (stmt, 16, received);
 }
 
-gint64
+gboolean
 gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *receipt,
-                         const char *outcome, const char *error_text, const char *content_key,
-                         GError **error)
+                         GuOutcome outcome, const char *error_text, const char *content_key,
+                         gint64 *row, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO messages (raw_sha256, raw_size, message_id, message_id_derived, sender,"
       " sender_name, reply_to, subject, in_reply_to, refs, date_header, body_text,"
       " mailbox, uidvalidity, uid, received_at, role, automatic_reason, is_bounce,"
       " bounced_message_id, outcome, error, content_key, stored_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?," GU_STORE_NOW_SQL ")",
       error);
+  *row = 0;
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   g_autofree char *refs = join_references (msg);
   g_autofree char *date = msg->date != NULL ? g_date_time_format_iso8601 (msg->date) : NULL;
   gu_store_bind_text (stmt, 1, msg->raw_sha256);
@@ -119,24 +109,25 @@ gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *
   gu_store_bind_text (stmt, 18, msg->automatic_reason);
   sqlite3_bind_int (stmt, 19, msg->is_bounce);
   gu_store_bind_text (stmt, 20, msg->bounced_message_id);
-  gu_store_bind_text (stmt, 21, outcome);
+  gu_store_bind_text (stmt, 21, gu_outcome_to_string (outcome));
   gu_store_bind_text (stmt, 22, error_text);
   gu_store_bind_text (stmt, 23, content_key);
   if (!gu_store_step_done (store, stmt, "insert message", error))
-    return -1;
-  return sqlite3_last_insert_rowid (store->db);
+    return FALSE;
+  *row = sqlite3_last_insert_rowid (store->db);
+  return TRUE;
 }
 
-static gint64
+static gboolean
 insert_document (GuStore *store, gint64 message_row, const GuDocument *doc, int position,
-                 gint64 parent_id, GError **error)
+                 gint64 parent_id, gint64 *id, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO documents (message_row, parent_id, position, depth, filename, archive_path,"
       " declared_type, sniffed_type, size, sha256, flags, unreadable_reason)"
       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, message_row);
   if (parent_id > 0)
     sqlite3_bind_int64 (stmt, 2, parent_id);
@@ -151,8 +142,9 @@ insert_document (GuStore *store, gint64 message_row, const GuDocument *doc, int 
   sqlite3_bind_int (stmt, 11, (int) doc->flags);
   gu_store_bind_text (stmt, 12, doc->unreadable_reason);
   if (!gu_store_step_done (store, stmt, "insert document", error))
-    return -1;
-  return sqlite3_last_insert_rowid (store->db);
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (store->db);
+  return TRUE;
 }
 
 static gboolean
@@ -183,27 +175,27 @@ gu_store_insert_documents (GuStore *store, gint64 message_row, const GuMessage *
     {
       const GuDocument *doc = g_ptr_array_index (msg->documents, i);
       gint64 parent = (doc->parent >= 0 && (guint) doc->parent < i) ? ids[doc->parent] : 0;
-      ids[i] = insert_document (store, message_row, doc, (int) i, parent, error);
-      if (ids[i] < 0 || !insert_pieces (store, ids[i], doc, error))
+      if (!insert_document (store, message_row, doc, (int) i, parent, &ids[i], error)
+          || !insert_pieces (store, ids[i], doc, error))
         return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-gu_store_add_event (GuStore *store, gint64 message_row, gint64 dossier_id, const char *kind,
+gu_store_add_event (GuStore *store, gint64 message_row, gint64 dossier_id, GuEventKind kind,
                     const char *detail, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO events (at, message_row, dossier_id, kind, detail)"
-      " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?)", error);
+      " VALUES (" GU_STORE_NOW_SQL ",?,?,?,?)", error);
   if (stmt == NULL)
     return FALSE;
   if (message_row > 0)
     sqlite3_bind_int64 (stmt, 1, message_row);
   if (dossier_id > 0)
     sqlite3_bind_int64 (stmt, 2, dossier_id);
-  gu_store_bind_text (stmt, 3, kind);
+  gu_store_bind_text (stmt, 3, gu_event_kind_to_string (kind));
   gu_store_bind_text (stmt, 4, detail);
   return gu_store_step_done (store, stmt, "insert event", error);
 }
@@ -219,8 +211,8 @@ gu_stored_raw_free (GuStoredRaw *raw)
   g_free (raw);
 }
 
-static void
-add_stored_raw (sqlite3_stmt *stmt, gpointer out)
+static gboolean
+add_stored_raw (sqlite3_stmt *stmt, gpointer out, GError **error)
 {
   GuStoredRaw *raw = g_new0 (GuStoredRaw, 1);
   raw->raw_sha256 = gu_store_column_dup (stmt, 0);
@@ -229,6 +221,7 @@ add_stored_raw (sqlite3_stmt *stmt, gpointer out)
   raw->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 3);
   raw->uid = (guint32) sqlite3_column_int64 (stmt, 4);
   g_ptr_array_add (out, raw);
+  return TRUE;
 }
 
 GPtrArray *
@@ -242,10 +235,11 @@ gu_store_list_raw_messages (GuStore *store, GError **error)
   return gu_store_each_row (store, stmt, add_stored_raw, out, error) ? g_steal_pointer (&out) : NULL;
 }
 
-static void
-add_first_column (sqlite3_stmt *stmt, gpointer out)
+static gboolean
+add_first_column (sqlite3_stmt *stmt, gpointer out, GError **error)
 {
   g_ptr_array_add (out, gu_store_column_dup (stmt, 0));
+  return TRUE;
 }
 
 GPtrArray *
@@ -265,11 +259,11 @@ static gboolean
 count_rows (GuStore *store, const char *sql, guint64 *out, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store, sql, error);
-  if (stmt == NULL)
+  gint64 n = 0;
+  if (stmt == NULL || !gu_store_step_integer (store, stmt, "count", &n, error))
     return FALSE;
-  gint64 n = step_single_id (store, stmt, error);
   *out = n > 0 ? (guint64) n : 0;
-  return n >= 0;
+  return TRUE;
 }
 
 gboolean

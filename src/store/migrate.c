@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "store/migrate.h"
+#include "store/store-private.h"
 #include "util/error.h"
 
 GResource *gu_schemas_get_resource (void);
@@ -54,16 +55,20 @@ gu_migrations_builtin (gsize *n)
   return builtin;
 }
 
-int
-gu_migrate_version (sqlite3 *db)
+gboolean
+gu_migrate_version (sqlite3 *db, int *version, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int version = -1;
-  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
+  int rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  *version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
   sqlite3_finalize (stmt);
-  return version;
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  g_set_error (error, GU_ERROR, gu_store_error_code (rc), "cannot read the schema version: %s",
+               sqlite3_errmsg (db));
+  return FALSE;
 }
 
 static gboolean
@@ -73,9 +78,8 @@ exec_or_fail (sqlite3 *db, const char *sql, const char *what, GError **error)
   int rc = sqlite3_exec (db, sql, NULL, NULL, &msg);
   if (rc == SQLITE_OK)
     return TRUE;
-  int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_FULL || rc == SQLITE_IOERR)
-               ? GU_ERROR_TEMPFAIL : GU_ERROR_FAILED;
-  g_set_error (error, GU_ERROR, code, "%s: %s", what, msg != NULL ? msg : sqlite3_errstr (rc));
+  g_set_error (error, GU_ERROR, gu_store_error_code (rc), "%s: %s", what,
+               msg != NULL ? msg : sqlite3_errstr (rc));
   sqlite3_free (msg);
   return FALSE;
 }
@@ -87,7 +91,13 @@ apply_step (sqlite3 *db, const GuMigration *m, GError **error)
     return FALSE;
   /* Read the version again inside the write lock: another process may
    * have migrated while we waited for it. */
-  if (gu_migrate_version (db) >= m->version)
+  int current;
+  if (!gu_migrate_version (db, &current, error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  if (current >= m->version)
     return exec_or_fail (db, "COMMIT", m->name, error);
   g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", m->version);
   if (!exec_or_fail (db, m->sql, m->name, error) || !exec_or_fail (db, bump, m->name, error)
@@ -102,13 +112,10 @@ apply_step (sqlite3 *db, const GuMigration *m, GError **error)
 gboolean
 gu_migrate (sqlite3 *db, const GuMigration *migrations, gsize n, GError **error)
 {
-  int current = gu_migrate_version (db);
+  int current;
   int latest = n > 0 ? migrations[n - 1].version : 0;
-  if (current < 0)
-    {
-      g_set_error (error, GU_ERROR, GU_ERROR_FAILED, "cannot read the schema version: %s", sqlite3_errmsg (db));
-      return FALSE;
-    }
+  if (!gu_migrate_version (db, &current, error))
+    return FALSE;
   if (current > latest)
     {
       g_set_error (error, GU_ERROR, GU_ERROR_FAILED,

@@ -18,10 +18,12 @@ const GuMigration *gu_migrations_builtin (gsize *n);
 /* Brings db from its user_version up to the last of migrations (sorted by
  * version), each step in its own BEGIN IMMEDIATE transaction so that a
  * crash leaves a consistent, resumable database. A database newer than the
- * last step is refused (an older guichet must not touch it). */
+ * last step is refused (an older guichet must not touch it). A step that
+ * fails for a reason that passes (busy, a full disk, an I/O error) is
+ * GU_ERROR_TEMPFAIL, like any other store error. */
 gboolean gu_migrate (sqlite3 *db, const GuMigration *migrations, gsize n, GError **error);
 
-/* Returns PRAGMA user_version, or -1 on error. */
-int gu_migrate_version (sqlite3 *db);
+/* Reads PRAGMA user_version into *version. */
+gboolean gu_migrate_version (sqlite3 *db, int *version, GError **error);
 
 #endif

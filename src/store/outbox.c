@@ -7,7 +7,6 @@
 #include "store/store-private.h"
 #include "util/error.h"
 
-#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 #define ROW_COLUMNS \
   "o.id, o.dedupe_key, o.kind, o.recipient, o.subject, o.smtp_message_id, o.raw_sha256, o.state," \
   " o.attempts, o.next_attempt_at, o.last_error, o.server_reply, o.created_at, o.sent_at, d.reference"
@@ -18,12 +17,10 @@ gu_outbox_row_free (GuOutboxRow *row)
   if (row == NULL)
     return;
   g_free (row->dedupe_key);
-  g_free (row->kind);
   g_free (row->recipient);
   g_free (row->subject);
   g_free (row->smtp_message_id);
   g_free (row->raw_sha256);
-  g_free (row->state);
   g_free (row->next_attempt_at);
   g_free (row->last_error);
   g_free (row->server_reply);
@@ -33,18 +30,23 @@ gu_outbox_row_free (GuOutboxRow *row)
   g_free (row);
 }
 
+/* Returns the row's reply, or NULL with error set. */
 static GuOutboxRow *
-read_row (sqlite3_stmt *stmt)
+read_row (sqlite3_stmt *stmt, GError **error)
 {
-  GuOutboxRow *row = g_new0 (GuOutboxRow, 1);
+  const char *kind = (const char *) sqlite3_column_text (stmt, 2);
+  const char *state = (const char *) sqlite3_column_text (stmt, 7);
+  g_autoptr (GuOutboxRow) row = g_new0 (GuOutboxRow, 1);
+  if (!gu_reply_kind_from_string (kind, &row->kind))
+    return gu_store_unknown_name ("outbox kind", kind, error), NULL;
+  if (!gu_outbox_state_from_string (state, &row->state))
+    return gu_store_unknown_name ("outbox state", state, error), NULL;
   row->id = sqlite3_column_int64 (stmt, 0);
   row->dedupe_key = gu_store_column_dup (stmt, 1);
-  row->kind = gu_store_column_dup (stmt, 2);
   row->recipient = gu_store_column_dup (stmt, 3);
   row->subject = gu_store_column_dup (stmt, 4);
   row->smtp_message_id = gu_store_column_dup (stmt, 5);
   row->raw_sha256 = gu_store_column_dup (stmt, 6);
-  row->state = gu_store_column_dup (stmt, 7);
   row->attempts = sqlite3_column_int (stmt, 8);
   row->next_attempt_at = gu_store_column_dup (stmt, 9);
   row->last_error = gu_store_column_dup (stmt, 10);
@@ -52,13 +54,16 @@ read_row (sqlite3_stmt *stmt)
   row->created_at = gu_store_column_dup (stmt, 12);
   row->sent_at = gu_store_column_dup (stmt, 13);
   row->dossier_reference = gu_store_column_dup (stmt, 14);
-  return row;
+  return g_steal_pointer (&row);
 }
 
-static void
-add_row (sqlite3_stmt *stmt, gpointer out)
+static gboolean
+add_row (sqlite3_stmt *stmt, gpointer out, GError **error)
 {
-  g_ptr_array_add (out, read_row (stmt));
+  GuOutboxRow *row = read_row (stmt, error);
+  if (row != NULL)
+    g_ptr_array_add (out, row);
+  return row != NULL;
 }
 
 static GPtrArray *
@@ -68,18 +73,20 @@ read_rows (GuStore *store, sqlite3_stmt *stmt, GError **error)
   return gu_store_each_row (store, stmt, add_row, out, error) ? g_steal_pointer (&out) : NULL;
 }
 
-gint64
+gboolean
 gu_store_outbox_add (GuStore *store, const GuOutboxRow *row, gint64 message_row, gint64 dossier_id,
-                     GError **error)
+                     gint64 *id, GError **error)
 {
+  *id = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO outbox (dedupe_key, kind, message_row, dossier_id, recipient, subject,"
       " smtp_message_id, raw_sha256, state, last_error, created_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?," NOW_SQL ") ON CONFLICT (dedupe_key) DO NOTHING", error);
+      " VALUES (?,?,?,?,?,?,?,?,?,?," GU_STORE_NOW_SQL ") ON CONFLICT (dedupe_key) DO NOTHING", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
+  GuOutboxState state = row->raw_sha256 != NULL ? GU_OUTBOX_PENDING : GU_OUTBOX_SUPPRESSED;
   gu_store_bind_text (stmt, 1, row->dedupe_key);
-  gu_store_bind_text (stmt, 2, row->kind);
+  gu_store_bind_text (stmt, 2, gu_reply_kind_to_string (row->kind));
   if (message_row > 0)
     sqlite3_bind_int64 (stmt, 3, message_row);
   if (dossier_id > 0)
@@ -88,13 +95,12 @@ gu_store_outbox_add (GuStore *store, const GuOutboxRow *row, gint64 message_row,
   gu_store_bind_text (stmt, 6, row->subject);
   gu_store_bind_text (stmt, 7, row->smtp_message_id);
   gu_store_bind_text (stmt, 8, row->raw_sha256);
-  gu_store_bind_text (stmt, 9, row->raw_sha256 != NULL ? "pending" : "suppressed");
+  gu_store_bind_text (stmt, 9, gu_outbox_state_to_string (state));
   gu_store_bind_text (stmt, 10, row->last_error);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return gu_store_fail (store, rc, "add reply", error) ? 0 : -1;
-  return sqlite3_changes (store->db) > 0 ? sqlite3_last_insert_rowid (store->db) : 0;
+  if (!gu_store_step_done (store, stmt, "add reply", error))
+    return FALSE;
+  *id = sqlite3_changes (store->db) > 0 ? sqlite3_last_insert_rowid (store->db) : 0;
+  return TRUE;
 }
 
 GPtrArray *
@@ -120,17 +126,17 @@ gu_store_outbox_list (GuStore *store, GError **error)
 }
 
 gboolean
-gu_store_outbox_update (GuStore *store, gint64 id, const char *state, int attempts,
+gu_store_outbox_update (GuStore *store, gint64 id, GuOutboxState state, int attempts,
                         const char *next_attempt_at, const char *last_error, const char *server_reply,
                         gboolean sent_now, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?,"
       " server_reply = coalesce(?, server_reply),"
-      " sent_at = CASE WHEN ? THEN " NOW_SQL " ELSE sent_at END WHERE id = ?", error);
+      " sent_at = CASE WHEN ? THEN " GU_STORE_NOW_SQL " ELSE sent_at END WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  gu_store_bind_text (stmt, 1, state);
+  gu_store_bind_text (stmt, 1, gu_outbox_state_to_string (state));
   sqlite3_bind_int (stmt, 2, attempts);
   gu_store_bind_text (stmt, 3, next_attempt_at);
   gu_store_bind_text (stmt, 4, last_error);
@@ -140,22 +146,19 @@ gu_store_outbox_update (GuStore *store, gint64 id, const char *state, int attemp
   return gu_store_step_done (store, stmt, "update reply", error);
 }
 
-gint64
+gboolean
 gu_store_outbox_bounced (GuStore *store, const char *smtp_message_id, const char *diagnostic,
-                         GError **error)
+                         gint64 *id, GError **error)
 {
+  *id = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store,
-      "UPDATE outbox SET state = 'bounced', last_error = ? WHERE smtp_message_id = ? RETURNING id", error);
+      "UPDATE outbox SET state = ?, last_error = ? WHERE smtp_message_id = ? RETURNING id", error);
   if (stmt == NULL)
-    return -1;
-  gu_store_bind_text (stmt, 1, diagnostic);
-  gu_store_bind_text (stmt, 2, smtp_message_id);
-  int rc = sqlite3_step (stmt);
-  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  while (rc == SQLITE_ROW)
-    rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? id : (gu_store_fail (store, rc, "bounce", error) ? 0 : -1);
+    return FALSE;
+  gu_store_bind_text (stmt, 1, gu_outbox_state_to_string (GU_OUTBOX_BOUNCED));
+  gu_store_bind_text (stmt, 2, diagnostic);
+  gu_store_bind_text (stmt, 3, smtp_message_id);
+  return gu_store_step_integer (store, stmt, "bounce", id, error);
 }
 
 gboolean
@@ -166,7 +169,7 @@ gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error)
       " server_reply = ?, sent_at = ?, created_at = ? WHERE dedupe_key = ?", error);
   if (stmt == NULL)
     return FALSE;
-  gu_store_bind_text (stmt, 1, old->state);
+  gu_store_bind_text (stmt, 1, gu_outbox_state_to_string (old->state));
   sqlite3_bind_int (stmt, 2, old->attempts);
   gu_store_bind_text (stmt, 3, old->next_attempt_at);
   gu_store_bind_text (stmt, 4, old->last_error);
@@ -177,21 +180,18 @@ gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error)
   return gu_store_step_done (store, stmt, "restore reply", error);
 }
 
-gint64
-gu_store_replies_since (GuStore *store, const char *address, const char *since, GError **error)
+gboolean
+gu_store_replies_since (GuStore *store, const char *address, const char *since, gint64 *count,
+                        GError **error)
 {
+  *count = 0;
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "SELECT count(*) FROM rate_limits WHERE address = ? COLLATE NOCASE AND at >= ?", error);
   if (stmt == NULL)
-    return -1;
+    return FALSE;
   gu_store_bind_text (stmt, 1, address);
   gu_store_bind_text (stmt, 2, since);
-  int rc = sqlite3_step (stmt);
-  gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  sqlite3_reset (stmt);
-  if (n < 0)
-    gu_store_fail (store, rc, "count replies", error);
-  return n;
+  return gu_store_step_integer (store, stmt, "count replies", count, error);
 }
 
 gboolean

@@ -12,15 +12,32 @@
 
 #define BUSY_TIMEOUT_MS 30000
 
+int
+gu_store_error_code (int rc)
+{
+  /* An extended code keeps its primary code in the low byte. */
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_CANTOPEN:
+      return GU_ERROR_TEMPFAIL;
+    default:
+      return GU_ERROR_FAILED;
+    }
+}
+
 gboolean
 gu_store_fail (GuStore *store, int rc, const char *what, GError **error)
 {
-  int primary = rc & 0xff;
-  int code = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL
-              || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN)
-               ? GU_ERROR_TEMPFAIL : GU_ERROR_FAILED;
-  g_set_error (error, GU_ERROR, code, "database: %s: %s", what,
+  g_set_error (error, GU_ERROR, gu_store_error_code (rc), "database: %s: %s", what,
                store != NULL && store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+gboolean
+gu_store_unknown_name (const char *what, const char *text, GError **error)
+{
+  g_set_error (error, GU_ERROR, GU_ERROR_CORRUPT, "database: unknown %s \"%s\"", what,
+               text != NULL ? text : "(null)");
   return FALSE;
 }
 
@@ -132,10 +149,10 @@ gu_store_set_busy_timeout (GuStore *store, int milliseconds)
   sqlite3_busy_timeout (store->db, milliseconds);
 }
 
-int
-gu_store_schema_version (GuStore *store)
+gboolean
+gu_store_schema_version (GuStore *store, int *version, GError **error)
 {
-  return gu_migrate_version (store->db);
+  return gu_migrate_version (store->db, version, error);
 }
 
 gboolean
@@ -202,12 +219,26 @@ gu_store_step_done (GuStore *store, sqlite3_stmt *stmt, const char *what, GError
 }
 
 gboolean
-gu_store_each_row (GuStore *store, sqlite3_stmt *stmt, void (*add) (sqlite3_stmt *stmt, gpointer data),
-                   gpointer data, GError **error)
+gu_store_step_integer (GuStore *store, sqlite3_stmt *stmt, const char *what, gint64 *value, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  /* RETURNING: the row must be stepped to the end before reset. */
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, what, error);
+}
+
+gboolean
+gu_store_each_row (GuStore *store, sqlite3_stmt *stmt, GuStoreRowFunc add, gpointer data, GError **error)
 {
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add (stmt, data);
+  gboolean ok = TRUE;
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ok = add (stmt, data, error);
   sqlite3_reset (stmt);
+  if (!ok)
+    return FALSE;
   return rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "read", error);
 }

@@ -1,6 +1,11 @@
 /* The one error idiom of guichet: functions that can fail take a
- * GError **error last and return FALSE/NULL/-1 on failure, setting it in
- * GU_ERROR. The caller logs or propagates; nobody both logs and returns. */
+ * GError **error last and return a gboolean (or a pointer), FALSE (NULL)
+ * on failure with error set in GU_ERROR. What they find (a row id, a
+ * count, whether something exists) goes to an out-parameter, never into
+ * a return value that also means failure. The caller logs or propagates;
+ * nobody both logs and returns, nobody drops an error unread, and an
+ * error is never changed in place: to give it another code, set a new
+ * one from its message. */
 #ifndef GU_UTIL_ERROR_H
 #define GU_UTIL_ERROR_H
 

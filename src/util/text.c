@@ -67,14 +67,3 @@ gu_text_to_utf8 (const char *data, gssize len)
   /* Bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in Windows-1252. */
   return g_utf8_make_valid (data, len);
 }
-
-char *
-gu_text_bare_address (const char *name_addr)
-{
-  const char *lt = name_addr != NULL ? strrchr (name_addr, '<') : NULL;
-  g_autofree char *addr = g_ascii_strdown (lt != NULL ? lt + 1 : (name_addr != NULL ? name_addr : ""), -1);
-  char *gt = strchr (addr, '>');
-  if (gt != NULL)
-    *gt = '\0';
-  return g_strdup (g_strstrip (addr));
-}

@@ -26,8 +26,4 @@ char *gu_text_one_line (const char *s);
  * kept when already UTF-8, else read as Windows-1252. */
 char *gu_text_to_utf8 (const char *data, gssize len);
 
-/* Returns the bare address of "Name <local@domain>" (or of a bare
- * address), lower-cased and trimmed, newly allocated; "" for NULL. */
-char *gu_text_bare_address (const char *name_addr);
-
 #endif

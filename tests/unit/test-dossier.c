@@ -104,27 +104,27 @@ test_status (void)
 {
   g_autoptr (GuDossier) d = dossier_received ("2020-02-14T09:12:00Z");
   g_autoptr (GPtrArray) missing = g_ptr_array_new ();
-  g_assert_cmpstr (gu_dossier_status (call, d, missing), ==, "incomplete");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, d, missing)), ==, "incomplete");
   g_assert_cmpuint (missing->len, ==, 6);
   for (gsize i = 0; i < 5; i++)
     add_doc (d, required[i], 0);
   /* The last piece arrives late: kept, shown, but it does not complete. */
   add_doc (d, "budget_lancement", GU_DOC_LATE);
   g_ptr_array_set_size (missing, 0);
-  g_assert_cmpstr (gu_dossier_status (call, d, missing), ==, "incomplete");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, d, missing)), ==, "incomplete");
   g_assert_cmpuint (missing->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (missing, 0), ==, "budget_lancement");
   add_doc (d, "budget_lancement", 0);
   g_ptr_array_set_size (missing, 0);
-  g_assert_cmpstr (gu_dossier_status (call, d, missing), ==, "complete");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, d, missing)), ==, "complete");
   g_assert_cmpuint (missing->len, ==, 0);
   /* The optional piece is never missing. */
   g_autoptr (GuDossier) early = dossier_received ("2019-12-31T22:59:59Z");
-  g_assert_cmpstr (gu_dossier_status (call, early, NULL), ==, "early");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, early, NULL)), ==, "early");
   g_autoptr (GuDossier) on_time = dossier_received ("2020-03-01T22:55:00Z");
-  g_assert_cmpstr (gu_dossier_status (call, on_time, NULL), ==, "incomplete");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, on_time, NULL)), ==, "incomplete");
   g_autoptr (GuDossier) late = dossier_received ("2020-03-01T23:30:00Z");
-  g_assert_cmpstr (gu_dossier_status (call, late, NULL), ==, "late");
+  g_assert_cmpstr (gu_dossier_status_to_string (gu_dossier_status (call, late, NULL)), ==, "late");
 }
 
 static void

@@ -195,8 +195,8 @@ test_format_time (void)
   assert_format (fr, "2020-08-21T12:00:00Z", TRUE, "21 août 2020");
   g_autofree char *closes = gu_reply_format_day (fr, fr->closes);
   g_assert_cmpstr (closes, ==, "1er mars 2020");
-  g_assert_cmpstr (gu_reply_kind_name (GU_REPLY_HOW_TO_APPLY), ==, "how-to-apply");
-  g_assert_cmpstr (gu_reply_kind_name (GU_REPLY_UNREADABLE), ==, "unreadable");
+  g_assert_cmpstr (gu_reply_kind_to_string (GU_REPLY_HOW_TO_APPLY), ==, "how-to-apply");
+  g_assert_cmpstr (gu_reply_kind_to_string (GU_REPLY_UNREADABLE), ==, "unreadable");
 }
 
 static void
@@ -300,7 +300,7 @@ add_stored (GuDossier *d, const char *filename, const char *sha256, const char *
   doc->sha256 = g_strdup (sha256);
   doc->size = 2048;
   doc->received_at = g_strdup (at);
-  doc->source = g_strdup ("applicant");
+  doc->source = GU_ROLE_APPLICANT;
   if (key != NULL)
     {
       GuPieceMatch *m = g_new0 (GuPieceMatch, 1);
@@ -336,7 +336,7 @@ fixture_set_up (Fixture *f, const char *language, const char *received_iso)
   add_doc (f->msg, "photo-lieu.jpg", NULL, -1, 0, "\xff\xd8 jpeg", NULL);
   f->dossier = gu_dossier_new ();
   f->dossier->reference = g_strdup ("FI-2020-0007");
-  f->dossier->status = g_strdup ("incomplete");
+  f->dossier->status = GU_STATUS_INCOMPLETE;
   add_stored (f->dossier, "Plan pluriannuel.pdf", "aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11",
               "2020-02-10T08:00:00Z", "plan_pluriannuel");
   static const char *const missing[] = { "budget_deploiement", "budget_lancement" };
@@ -463,7 +463,7 @@ compose_ok (const Fixture *f, GuReplyKind kind, Reply *r)
   r->message = parse_reply (r->bytes);
   r->body = flat_body (r->message);
   g_assert_cmpstr (g_mime_message_get_subject (r->message), ==, r->subject);
-  g_test_message ("%s: %s\n%s", gu_reply_kind_name (kind), r->subject, r->body);
+  g_test_message ("%s: %s\n%s", gu_reply_kind_to_string (kind), r->subject, r->body);
 }
 
 static void
@@ -815,7 +815,7 @@ test_template_files (void)
     {
       for (int k = GU_REPLY_ACK_NEW; k <= GU_REPLY_UNREADABLE; k++)
         {
-          g_autofree char *name = g_strconcat (gu_reply_kind_name (k), ".txt", NULL);
+          g_autofree char *name = g_strconcat (gu_reply_kind_to_string (k), ".txt", NULL);
           g_autofree char *path = g_build_filename (top, langs[l], name, NULL);
           g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
         }

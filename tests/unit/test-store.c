@@ -23,6 +23,26 @@ open_raw (const char *path)
   return db;
 }
 
+static int
+version_of (sqlite3 *db)
+{
+  g_autoptr (GError) error = NULL;
+  int version = -1;
+  g_assert_true (gu_migrate_version (db, &version, &error));
+  g_assert_no_error (error);
+  return version;
+}
+
+static int
+store_version (GuStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  int version = -1;
+  g_assert_true (gu_store_schema_version (store, &version, &error));
+  g_assert_no_error (error);
+  return version;
+}
+
 static gboolean
 table_exists (sqlite3 *db, const char *name)
 {
@@ -49,8 +69,8 @@ test_fresh_and_twice (void)
   g_assert_no_error (error);
   GuStore *b = gu_store_open (db, blobs, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gu_store_schema_version (a), ==, builtin[n - 1].version);
-  g_assert_cmpint (gu_store_schema_version (b), ==, builtin[n - 1].version);
+  g_assert_cmpint (store_version (a), ==, builtin[n - 1].version);
+  g_assert_cmpint (store_version (b), ==, builtin[n - 1].version);
   gu_store_close (b);
   gu_store_close (a);
   sqlite3 *raw = open_raw (db);
@@ -82,10 +102,10 @@ test_migrate_from_older (void)
   sqlite3 *db = open_raw (path);
   g_autoptr (GError) error = NULL;
   g_assert_true (gu_migrate (db, steps, 1, &error));
-  g_assert_cmpint (gu_migrate_version (db), ==, 1);
+  g_assert_cmpint (version_of (db), ==, 1);
   g_assert_true (gu_migrate (db, steps, 2, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (gu_migrate_version (db), ==, 2);
+  g_assert_cmpint (version_of (db), ==, 2);
   g_assert_true (table_exists (db, "b"));
   /* Running again changes nothing (the INSERT of step 2 is not repeated). */
   g_assert_true (gu_migrate (db, steps, 2, &error));
@@ -96,8 +116,105 @@ test_migrate_from_older (void)
   sqlite3_finalize (stmt);
   g_assert_false (gu_migrate (db, steps, 3, &error));
   g_assert_nonnull (error);
-  g_assert_cmpint (gu_migrate_version (db), ==, 2);
+  g_assert_cmpint (version_of (db), ==, 2);
   g_assert_false (table_exists (db, "c"));
+  sqlite3_close (db);
+  gu_test_rmtree (dir);
+}
+
+/* A VFS over the default one whose writes fail with SQLITE_IOERR_WRITE
+ * while fail_writes is set: a disk that fails (or fills, when the OS says
+ * so with EIO) in the middle of a migration. */
+#define FAULTY_VFS "guichet-faulty"
+static sqlite3_vfs faulty_vfs;
+/* The default VFS has a table of methods per kind of file (database,
+ * journal…): each gets a copy whose xWrite fails on demand. */
+static struct {
+  const sqlite3_io_methods *real;
+  sqlite3_io_methods faulty;
+} method_tables[8];
+static gboolean fail_writes;
+
+static int
+faulty_write (sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
+{
+  if (fail_writes)
+    return SQLITE_IOERR_WRITE;
+  for (gsize i = 0; i < G_N_ELEMENTS (method_tables); i++)
+    if (file->pMethods == &method_tables[i].faulty)
+      return method_tables[i].real->xWrite (file, data, amount, offset);
+  g_assert_not_reached ();
+}
+
+static const sqlite3_io_methods *
+faulty_methods_for (const sqlite3_io_methods *real)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (method_tables); i++)
+    {
+      if (method_tables[i].real == NULL)
+        {
+          method_tables[i].real = real;
+          method_tables[i].faulty = *real;
+          method_tables[i].faulty.xWrite = faulty_write;
+        }
+      if (method_tables[i].real == real)
+        return &method_tables[i].faulty;
+    }
+  g_assert_not_reached ();
+}
+
+static int
+faulty_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
+{
+  sqlite3_vfs *real = vfs->pAppData;
+  int rc = real->xOpen (real, name, file, flags, out_flags);
+  if (rc == SQLITE_OK && file->pMethods != NULL)
+    file->pMethods = faulty_methods_for (file->pMethods);
+  return rc;
+}
+
+static void
+register_faulty_vfs (void)
+{
+  if (sqlite3_vfs_find (FAULTY_VFS) != NULL)
+    return;
+  sqlite3_vfs *real = sqlite3_vfs_find (NULL);
+  faulty_vfs = *real;
+  faulty_vfs.zName = FAULTY_VFS;
+  faulty_vfs.pAppData = real;
+  faulty_vfs.xOpen = faulty_open;
+  g_assert_cmpint (sqlite3_vfs_register (&faulty_vfs, 0), ==, SQLITE_OK);
+}
+
+/* An I/O error in a migration step is a temporary failure, as it is
+ * everywhere else in the store: `ingest` exits 75 and the MTA retries,
+ * instead of 1 and a bounce. The store's connections run with extended
+ * result codes (so does this one): the error is SQLITE_IOERR_WRITE, not
+ * SQLITE_IOERR. The database stays at the last good version, and the
+ * next run completes the migration. */
+static void
+test_migrate_io_error_is_tempfail (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "io.db", NULL);
+  register_faulty_vfs ();
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FAULTY_VFS), ==,
+                   SQLITE_OK);
+  sqlite3_extended_result_codes (db, 1);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gu_migrate (db, steps, 1, &error));
+  fail_writes = TRUE;
+  gboolean migrated = gu_migrate (db, steps, 2, &error);
+  fail_writes = FALSE;
+  g_assert_false (migrated);
+  g_assert_error (error, GU_ERROR, GU_ERROR_TEMPFAIL);
+  g_assert_cmpint (gu_error_exit_status (error), ==, GU_EXIT_TEMPFAIL);
+  g_clear_error (&error);
+  g_assert_cmpint (version_of (db), ==, 1);
+  g_assert_true (gu_migrate (db, steps, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version_of (db), ==, 2);
   sqlite3_close (db);
   gu_test_rmtree (dir);
 }
@@ -197,18 +314,25 @@ test_messages (void)
   g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 ("2020-02-14T10:12:00+01:00", NULL);
   GuReceipt receipt = { .received_at = when };
   g_assert_true (gu_store_begin (store, &error));
-  gint64 row = gu_store_insert_message (store, msg, &receipt, "stored", NULL, "key1", &error);
+  gint64 row = 0;
+  g_assert_true (gu_store_insert_message (store, msg, &receipt, GU_OUTCOME_STORED, NULL, "key1", &row, &error));
   g_assert_no_error (error);
   g_assert_cmpint (row, >, 0);
   g_assert_true (gu_store_insert_documents (store, row, msg, &error));
-  g_assert_true (gu_store_add_event (store, row, 0, "received", NULL, &error));
+  g_assert_true (gu_store_add_event (store, row, 0, GU_EVENT_RECEIVED, NULL, &error));
   g_assert_true (gu_store_commit (store, &error));
-  g_assert_cmpint (gu_store_find_message_by_raw (store, msg->raw_sha256, &error), ==, row);
-  g_assert_cmpint (gu_store_find_message_by_content (store, "abc@example.org", "porteur@example.org",
-                                                     "key1", &error), ==, row);
-  g_assert_cmpint (gu_store_find_message_by_content (store, "abc@example.org", "other@example.org",
-                                                     "key1", &error), ==, 0);
-  g_assert_true (gu_store_message_id_known (store, "abc@example.org"));
+  gint64 found = -1;
+  g_assert_true (gu_store_find_message_by_raw (store, msg->raw_sha256, &found, &error));
+  g_assert_cmpint (found, ==, row);
+  g_assert_true (gu_store_find_message_by_content (store, "abc@example.org", "porteur@example.org",
+                                                   "key1", &found, &error));
+  g_assert_cmpint (found, ==, row);
+  g_assert_true (gu_store_find_message_by_content (store, "abc@example.org", "other@example.org",
+                                                   "key1", &found, &error));
+  g_assert_cmpint (found, ==, 0);
+  gboolean known = FALSE;
+  g_assert_true (gu_store_message_id_known (store, "abc@example.org", &known, &error));
+  g_assert_true (known);
   /* Only MIME-level documents are "parts"; the entry is inside the zip. */
   g_autoptr (GPtrArray) names = gu_store_message_part_names (store, row, &error);
   g_assert_cmpuint (names->len, ==, 1);
@@ -218,7 +342,7 @@ test_messages (void)
   g_assert_cmpstr (((GuStoredRaw *) g_ptr_array_index (raws, 0))->received_at, ==, "2020-02-14T09:12:00Z");
   /* The same raw bytes twice violate the unique key: never two rows. */
   g_assert_true (gu_store_begin (store, &error));
-  g_assert_cmpint (gu_store_insert_message (store, msg, &receipt, "stored", NULL, "key1", &error), ==, -1);
+  g_assert_false (gu_store_insert_message (store, msg, &receipt, GU_OUTCOME_STORED, NULL, "key1", &row, &error));
   g_assert_nonnull (error);
   gu_store_rollback (store);
   gu_test_rmtree (dir);
@@ -252,6 +376,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/fresh-and-twice", test_fresh_and_twice);
   g_test_add_func ("/store/migrate-from-older", test_migrate_from_older);
+  g_test_add_func ("/store/migrate-io-error-is-tempfail", test_migrate_io_error_is_tempfail);
   g_test_add_func ("/store/newer-refused", test_newer_refused);
   g_test_add_func ("/store/blobs", test_blobs);
   g_test_add_func ("/store/messages", test_messages);

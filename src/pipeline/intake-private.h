@@ -1,0 +1,18 @@
+/* The intake context, shared by the files of src/pipeline that work
+ * inside intake's transaction (intake.c, filing.c, answer.c). */
+#ifndef GU_PIPELINE_INTAKE_PRIVATE_H
+#define GU_PIPELINE_INTAKE_PRIVATE_H
+
+#include "parse/parse.h"
+#include "pipeline/intake.h"
+
+struct GuIntake {
+  GuStore *store;
+  const GuConfig *cfg;
+  const GuCall *call;
+  GuClassifier *classifier;     /* NULL: documents are not classified */
+  char *own_address;            /* [smtp] from, bare; NULL when unset */
+  GuParseOptions parse_options; /* borrows own_address and cfg's lists */
+};
+
+#endif

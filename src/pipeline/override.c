@@ -1,0 +1,41 @@
+#include "config.h"
+
+#include "dossier/dossier.h"
+#include "pipeline/override.h"
+#include "util/error.h"
+
+/* Derives the status of the dossier again after its pieces changed, and
+ * records what changed. */
+static gboolean
+record_override (const GuCall *call, GuStore *store, const GuDossier *before, const char *sha256,
+                 const char *const *keys, GuDossierStatus *status, GError **error)
+{
+  g_autoptr (GuDossier) after = gu_store_dossier_load (store, before->id, NULL, FALSE, error);
+  if (after == NULL)
+    return FALSE;
+  *status = gu_dossier_status (call, after, NULL);
+  g_autofree char *joined = g_strjoinv (" ", (char **) keys);
+  g_autofree char *detail = g_strdup_printf ("%s -> %s", sha256, *joined ? joined : "none");
+  return gu_store_dossier_update (store, before->id, *status, NULL, NULL, NULL, error)
+         && gu_store_add_event (store, 0, before->id, GU_EVENT_CLASSIFIED_BY_ADMIN, detail, error)
+         && (*status == before->status
+             || gu_store_add_event (store, 0, before->id, GU_EVENT_STATUS_CHANGED,
+                                    gu_dossier_status_to_string (*status), error))
+         && gu_store_override_record (store, call->id, before->reference, sha256, keys, error);
+}
+
+gboolean
+gu_override_apply (const GuCall *call, GuStore *store, const char *reference, const char *sha256,
+                   const char *const *keys, GuDossierStatus *status, GError **error)
+{
+  g_autoptr (GuDossier) d = gu_store_dossier_load (store, 0, reference, FALSE, error);
+  guint changed;
+  if (d == NULL || !gu_store_dossier_set_pieces (store, d->id, sha256, keys, &changed, error))
+    return FALSE;
+  if (changed == 0)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_NOT_FOUND, "%s has no document %s", d->reference, sha256);
+      return FALSE;
+    }
+  return record_override (call, store, d, sha256, keys, status, error);
+}
