@@ -10,7 +10,7 @@
  * mark_quarantined. Only the caller knows when a message is safe (its
  * transaction committed), so a source never moves anything on its own:
  * a crash before mark_done leaves the message where it was, to be seen
- * again (DESIGN.md, "Storage and crash safety"). */
+ * again (doc/ARCHITECTURE.md, "Storage and crash safety"). */
 #ifndef GU_SOURCE_SOURCE_H
 #define GU_SOURCE_SOURCE_H
 
