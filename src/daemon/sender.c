@@ -19,18 +19,27 @@ struct GuSender {
   GCond cond;
   gboolean kicked;
   gboolean quit;
+  gint stop;             /* set with quit, read by the delivery between replies */
 };
 
-void
-gu_sender_deliver (GuStore *store, const GuConfig *cfg)
+/* Delivers what is due; stops between replies once *stop is set (NULL:
+ * never). */
+static void
+deliver (GuStore *store, const GuConfig *cfg, const gint *stop)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GuDeliveryCounts counts;
   g_autoptr (GError) error = NULL;
-  if (!gu_delivery_run (store, cfg, now, &counts, &error))
+  if (!gu_delivery_run_until (store, cfg, now, stop, &counts, &error))
     g_warning ("outbox: %s", error->message);
   else if (counts.sent + counts.retry + counts.failed > 0)
     g_message ("outbox: %u sent, %u to retry, %u failed", counts.sent, counts.retry, counts.failed);
+}
+
+void
+gu_sender_deliver (GuStore *store, const GuConfig *cfg)
+{
+  deliver (store, cfg, NULL);
 }
 
 static void
@@ -57,7 +66,7 @@ sender_main (gpointer data)
     {
       sender->kicked = FALSE;
       g_mutex_unlock (&sender->lock);
-      gu_sender_deliver (sender->store, sender->cfg);
+      deliver (sender->store, sender->cfg, &sender->stop);
       g_mutex_lock (&sender->lock);
       gint64 deadline = g_get_monotonic_time () + GU_SENDER_INTERVAL_SECONDS * G_TIME_SPAN_SECOND;
       while (!sender->quit && !sender->kicked)
@@ -73,6 +82,8 @@ request (GuSender *sender, gboolean *what)
 {
   g_mutex_lock (&sender->lock);
   *what = TRUE;
+  if (what == &sender->quit)
+    g_atomic_int_set (&sender->stop, 1);
   g_cond_signal (&sender->cond);
   g_mutex_unlock (&sender->lock);
 }

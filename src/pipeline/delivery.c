@@ -72,6 +72,13 @@ gboolean
 gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDeliveryCounts *counts,
                  GError **error)
 {
+  return gu_delivery_run_until (store, cfg, now, NULL, counts, error);
+}
+
+gboolean
+gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, const gint *stop,
+                       GuDeliveryCounts *counts, GError **error)
+{
   memset (counts, 0, sizeof *counts);
   g_autofree char *now_text = gu_store_time_text (now);
   g_autoptr (GPtrArray) due = gu_store_outbox_due (store, now_text, BATCH, error);
@@ -81,7 +88,7 @@ gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDelivery
   g_autofree char *from = gu_address_of_mailbox (cfg->smtp_from);
   GuSmtp *smtp = open_smtp (cfg);
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < due->len; i++)
+  for (guint i = 0; ok && i < due->len && (stop == NULL || !g_atomic_int_get (stop)); i++)
     {
       const GuOutboxRow *row = g_ptr_array_index (due, i);
       g_autoptr (GBytes) message = gu_store_get_blob (store, row->raw_sha256, error);

@@ -18,6 +18,11 @@ typedef struct {
  * (error set); SMTP trouble is recorded on the rows. */
 gboolean gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDeliveryCounts *counts,
                           GError **error);
+/* The same, stopping between two replies once *stop (read atomically)
+ * is non-zero: a daemon asked to stop waits for one SMTP transaction at
+ * most, not for the whole batch. The replies left stay pending. */
+gboolean gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, const gint *stop,
+                                GuDeliveryCounts *counts, GError **error);
 
 /* When to try again after the attempts-th failure: 1 min doubling to 6 h. */
 GDateTime *gu_delivery_next_attempt (GDateTime *now, int attempts);

@@ -11,6 +11,7 @@
 #include "core/conf.h"
 #include "parse/parse.h"
 #include "pipeline/intake.h"
+#include "pipeline/delivery.h"
 #include "pipeline/override.h"
 #include "testutil.h"
 #include "util/error.h"
@@ -32,7 +33,7 @@ fixture_set_up (Fixture *f, gconstpointer data G_GNUC_UNUSED)
   g_autofree char *call_file = gu_test_srcpath ("schemas/fabrique-initiatives.call");
   g_autofree char *text = g_strdup_printf (
     "[storage]\ndatabase = state/guichet.db\nblobs = state/blobs\n[call]\nfile = %s\n"
-    "[imap]\nurl = maildir:state/mail\n[smtp]\nurl = smtp://127.0.0.1:2525\n"
+    "[imap]\nurl = maildir:state/mail\n[smtp]\nurl = smtp://127.0.0.1:1\n"
     "from = Fabrique <fabrique@example.org>\n[filters]\nenabled = false\n", call_file);
   g_autofree char *conf = gu_test_write (f->dir, "guichet.conf", text, 0644);
   f->cfg = gu_config_load (conf, NULL, &error);
@@ -202,6 +203,30 @@ test_override (Fixture *f, gconstpointer data G_GNUC_UNUSED)
   gu_store_rollback (f->store);
 }
 
+/* A daemon asked to stop leaves the rest of the outbox pending rather
+ * than waiting for every SMTP transaction of the batch. */
+static void
+test_delivery_stops_between_replies (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  g_autofree char *raw = dossier_mail ("Lu <lu@vire.example>", "Candidature", "budget-etude.pdf");
+  GuIntakeResult r;
+  process (f, raw, &r);
+  gu_intake_result_clear (&r);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  GuDeliveryCounts counts;
+  gint stop = 1;
+  g_assert_true (gu_delivery_run_until (f->store, f->cfg, now, &stop, &counts, &error));
+  g_assert_cmpuint (counts.sent + counts.retry + counts.failed, ==, 0);
+  g_autoptr (GPtrArray) rows = gu_store_outbox_list (f->store, &error);
+  g_assert_cmpint (((GuOutboxRow *) rows->pdata[0])->attempts, ==, 0);
+  /* Not stopped: the reply is tried (nobody listens on the test's SMTP
+   * port: a temporary failure, left pending for later). */
+  stop = 0;
+  g_assert_true (gu_delivery_run_until (f->store, f->cfg, now, &stop, &counts, &error));
+  g_assert_cmpuint (counts.retry, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +238,7 @@ main (int argc, char **argv)
   ADD ("/pipeline/quarantine-and-automatic", test_quarantine_and_automatic);
   ADD ("/pipeline/follow-up-by-reference", test_follow_up_by_reference);
   ADD ("/pipeline/override", test_override);
+  ADD ("/pipeline/delivery-stops-between-replies", test_delivery_stops_between_replies);
   int status = g_test_run ();
   gu_parse_shutdown ();
   return status;
