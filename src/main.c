@@ -1,4 +1,5 @@
-/* guichet: the CLI. Global options, then one command (doc/ARCHITECTURE.md's table). */
+/* guichet: global options, the command table and dispatch; the commands
+ * themselves are src/cli (doc/ARCHITECTURE.md, "CLI"). */
 #include "config.h"
 
 #include <locale.h>
@@ -6,30 +7,38 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cli/cli.h"
 #include "parse/parse.h"
 #include "util/error.h"
 #include "util/log.h"
 
+/* A command, what it needs loaded before it runs (the store and the
+ * classifier, and with them the config and the call file), and its line
+ * of --help. */
 typedef struct {
   const char *name;
-  int (*run) (GuApp *app, int argc, char **argv);
+  const GuCommand *command;
+  GuNeeds needs;
   const char *summary;
 } Command;
 
 static const Command commands[] = {
-  { "run", gu_cmd_run, "the daemon: fetch, process, send (--once: one pass)" },
-  { "ingest", gu_cmd_ingest, "process messages from files or stdin as if fetched" },
-  { "list", gu_cmd_list, "list dossiers" },
-  { "show", gu_cmd_show, "show one dossier" },
-  { "export", gu_cmd_export, "all dossiers, one row each (CSV)" },
-  { "outbox", gu_cmd_outbox, "replies: pending, sent, failed" },
-  { "send", gu_cmd_send, "try the outbox once now" },
-  { "digest", gu_cmd_digest, "build (and send) the daily digest" },
-  { "classify", gu_cmd_classify, "override a document's piece classification" },
-  { "check-config", gu_cmd_check_config, "validate the config and the call file" },
-  { "verify", gu_cmd_verify, "re-hash every stored blob against the database" },
-  { "replay", gu_cmd_replay, "rebuild the database from the stored raw messages" },
+  { "run", &gu_cmd_run, GU_NEEDS_STORE | GU_NEEDS_CLASSIFIER,
+    "the daemon: fetch, process, send (--once: one pass)" },
+  { "ingest", &gu_cmd_ingest, GU_NEEDS_STORE | GU_NEEDS_CLASSIFIER,
+    "process messages from files or stdin as if fetched" },
+  { "list", &gu_cmd_list, GU_NEEDS_STORE, "list dossiers" },
+  { "show", &gu_cmd_show, GU_NEEDS_STORE, "show one dossier" },
+  { "export", &gu_cmd_export, GU_NEEDS_STORE, "all dossiers, one row each (CSV)" },
+  { "outbox", &gu_cmd_outbox, GU_NEEDS_STORE, "replies: pending, sent, failed" },
+  { "send", &gu_cmd_send, GU_NEEDS_STORE, "try the outbox once now" },
+  { "digest", &gu_cmd_digest, GU_NEEDS_STORE, "build (and send) the daily digest" },
+  { "classify", &gu_cmd_classify, GU_NEEDS_STORE, "override a document's piece classification" },
+  /* It reads the config its own way: unknown keys are errors there. */
+  { "check-config", &gu_cmd_check_config, GU_NEEDS_NOTHING, "validate the config and the call file" },
+  { "verify", &gu_cmd_verify, GU_NEEDS_STORE, "re-hash every stored blob against the database" },
+  { "replay", &gu_cmd_replay, GU_NEEDS_STORE | GU_NEEDS_CLASSIFIER,
+    "rebuild the database from the stored raw messages" },
 };
 
 static char *
@@ -76,7 +85,23 @@ parse_global (int *argc, char ***argv, GlobalOptions *opts)
   g_option_context_set_description (ctx, desc);
   g_option_context_set_strict_posix (ctx, TRUE);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  return gu_app_parse_options (ctx, argc, argv);
+  return gu_cli_parse_options (ctx, argc, argv);
+}
+
+/* The command's options first, so that --help and a usage error need no
+ * configuration; then what the table says it needs; then the command. */
+static int
+run_command (const Command *cmd, GuApp *app, int argc, char **argv)
+{
+  GuCliArgs args = { .argc = argc, .argv = argv };
+  int status = cmd->command->parse (&args);
+  if (status == GU_EXIT_OK)
+    {
+      GError *error = NULL;
+      status = gu_app_load (app, cmd->needs, &error) ? cmd->command->run (app, &args) : gu_app_fail (error);
+    }
+  gu_cli_args_clear (&args);
+  return status;
 }
 
 int
@@ -114,7 +139,7 @@ main (int argc, char **argv)
   gu_parse_init ();
   GuApp app = { .config_path = gu_config_locate (opts.config) };
   g_free (opts.config);
-  int status = cmd->run (&app, argc - 1, argv + 1);
+  int status = run_command (cmd, &app, argc - 1, argv + 1);
   gu_app_clear (&app);
   gu_parse_shutdown ();
   return status;

@@ -16,7 +16,8 @@ rank_of() { # module -> rank (empty when unknown)
 	source | parse | unpack | classify | dossier | store | reply | send) echo 2 ;;
 	pipeline) echo 3 ;;
 	daemon) echo 4 ;;
-	cli | .) echo 5 ;; # the CLI (files still at the top of src/ count as it)
+	cli) echo 5 ;;
+	.) echo 6 ;; # main.c, the one file at the top of src/
 	esac
 }
 

@@ -8,5 +8,6 @@ src_pipeline_libgu_pipeline_a_SOURCES = \
 	src/pipeline/filing.c src/pipeline/filing.h \
 	src/pipeline/answer.c src/pipeline/answer.h \
 	src/pipeline/override.c src/pipeline/override.h \
+	src/pipeline/replay.c src/pipeline/replay.h \
 	src/pipeline/delivery.c src/pipeline/delivery.h \
 	src/pipeline/digest.c src/pipeline/digest.h

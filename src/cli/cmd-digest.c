@@ -7,10 +7,23 @@
 
 #include <stdio.h>
 
-#include "commands.h"
+#include "cli/cli.h"
 #include "pipeline/delivery.h"
 #include "pipeline/digest.h"
 #include "util/error.h"
+
+typedef struct {
+  gboolean to_stdout;
+  char *date;  /* --date as given, or NULL */
+} DigestOptions;
+
+static void
+digest_options_free (gpointer data)
+{
+  DigestOptions *o = data;
+  g_free (o->date);
+  g_free (o);
+}
 
 static int
 print_digest (GuApp *app, const char *day)
@@ -46,32 +59,39 @@ send_digest (GuApp *app, const char *day)
   return GU_EXIT_OK;
 }
 
-int
-gu_cmd_digest (GuApp *app, int argc, char **argv)
+static int
+digest_parse (GuCliArgs *args)
 {
-  gboolean to_stdout = FALSE;
-  g_autofree char *date = NULL;
+  DigestOptions *o = g_new0 (DigestOptions, 1);
+  args->options = o;
+  args->free_options = digest_options_free;
   GOptionEntry entries[] = {
-    { "stdout", 0, 0, G_OPTION_ARG_NONE, &to_stdout, "print the message; send and record nothing", NULL },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "the day (default: yesterday)", "YYYY-MM-DD" },
+    { "stdout", 0, 0, G_OPTION_ARG_NONE, &o->to_stdout, "print the message; send and record nothing", NULL },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &o->date, "the day (default: yesterday)", "YYYY-MM-DD" },
     { NULL },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- build (and send) the daily digest");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!gu_app_parse_options (ctx, &argc, &argv))
+  if (!gu_cli_parse (args, "- build (and send) the daily digest", entries))
     return GU_EXIT_USAGE;
-  if (argc > 1)
+  if (args->argc > 1)
     {
-      fprintf (stderr, "guichet: digest: unexpected argument \"%s\"\n", argv[1]);
+      fprintf (stderr, "guichet: digest: unexpected argument \"%s\"\n", args->argv[1]);
       return GU_EXIT_USAGE;
     }
-  GError *error = NULL;
-  if (!gu_app_load (app, TRUE, &error))
-    return gu_app_fail (error);
-  if (date == NULL)
+  return GU_EXIT_OK;
+}
+
+static int
+digest_run (GuApp *app, const GuCliArgs *args)
+{
+  const DigestOptions *o = args->options;
+  g_autofree char *yesterday = NULL;
+  if (o->date == NULL)
     {
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      date = gu_digest_yesterday (app->call, now);
+      yesterday = gu_digest_yesterday (app->call, now);
     }
-  return to_stdout ? print_digest (app, date) : send_digest (app, date);
+  const char *day = o->date != NULL ? o->date : yesterday;
+  return o->to_stdout ? print_digest (app, day) : send_digest (app, day);
 }
+
+const GuCommand gu_cmd_digest = { digest_parse, digest_run };

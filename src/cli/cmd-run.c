@@ -4,9 +4,13 @@
 
 #include <stdio.h>
 
-#include "commands.h"
+#include "cli/cli.h"
 #include "daemon/daemon.h"
 #include "util/error.h"
+
+typedef struct {
+  gboolean once;
+} RunOptions;
 
 static GuDaemonWorld
 world_of (const GuApp *app)
@@ -20,40 +24,39 @@ static gboolean
 reload_app (gpointer data, GuDaemonWorld *world, GError **error)
 {
   GuApp *app = data;
-  GuApp fresh = { .config_path = g_strdup (app->config_path) };
-  if (!gu_app_load (&fresh, TRUE, error))
-    {
-      gu_app_clear (&fresh);
-      return FALSE;
-    }
-  gu_app_clear (app);
-  *app = fresh;
+  if (!gu_app_reload (app, error))
+    return FALSE;
   *world = world_of (app);
   return TRUE;
 }
 
-int
-gu_cmd_run (GuApp *app, int argc, char **argv)
+static int
+run_parse (GuCliArgs *args)
 {
-  gboolean once = FALSE;
+  RunOptions *o = g_new0 (RunOptions, 1);
+  args->options = o;
+  args->free_options = g_free;
   GOptionEntry entries[] = {
-    { "once", 0, 0, G_OPTION_ARG_NONE, &once, "process what is there, send the outbox, and exit", NULL },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &o->once, "process what is there, send the outbox, and exit", NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- the daemon");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!gu_app_parse_options (ctx, &argc, &argv))
-    return GU_EXIT_USAGE;
-  GError *error = NULL;
-  if (!gu_app_load (app, TRUE, &error))
-    return gu_app_fail (error);
+  return gu_cli_parse (args, "- the daemon", entries) ? GU_EXIT_OK : GU_EXIT_USAGE;
+}
+
+static int
+run_run (GuApp *app, const GuCliArgs *args)
+{
+  const RunOptions *o = args->options;
   if (app->cfg->imap_url == NULL)
     {
       fprintf (stderr, "guichet: [imap] url is not set in %s\n", app->config_path);
       return GU_EXIT_ERROR;
     }
-  GuDaemonOptions opts = { .world = world_of (app), .once = once, .reload = reload_app, .reload_data = app };
+  GuDaemonOptions opts = { .world = world_of (app), .once = o->once, .reload = reload_app, .reload_data = app };
+  GError *error = NULL;
   if (!gu_daemon_run (&opts, &error))
     return gu_app_fail (error);
   return GU_EXIT_OK;
 }
+
+const GuCommand gu_cmd_run = { run_parse, run_run };

@@ -1,22 +1,29 @@
-/* Administration commands: check-config. */
+/* check-config: the config and the call file checked, one line per
+ * problem on stdout. It loads the config itself (main.c loads nothing
+ * for it): unknown keys are errors here, warnings everywhere else. */
 #include "config.h"
 
 #include <stdio.h>
 
-#include "commands.h"
+#include "cli/cli.h"
 #include "util/error.h"
 
-int
-gu_cmd_check_config (GuApp *app, int argc, char **argv)
+static int
+check_config_parse (GuCliArgs *args)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- validate the config and the call file");
-  if (!gu_app_parse_options (ctx, &argc, &argv))
+  if (!gu_cli_parse (args, "- validate the config and the call file", NULL))
     return GU_EXIT_USAGE;
-  if (argc > 1)
+  if (args->argc > 1)
     {
       fprintf (stderr, "guichet: check-config takes no arguments\n");
       return GU_EXIT_USAGE;
     }
+  return GU_EXIT_OK;
+}
+
+static int
+check_config_run (GuApp *app, const GuCliArgs *args G_GNUC_UNUSED)
+{
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
   g_autoptr (GuConfig) cfg = gu_config_load (app->config_path, problems, &error);
@@ -27,3 +34,5 @@ gu_cmd_check_config (GuApp *app, int argc, char **argv)
     printf ("%s\n", (const char *) g_ptr_array_index (problems, i));
   return problems->len == 0 ? GU_EXIT_OK : GU_EXIT_ERROR;
 }
+
+const GuCommand gu_cmd_check_config = { check_config_parse, check_config_run };

@@ -1,16 +1,25 @@
-/* Commands that feed messages through the pipeline: ingest, replay, and
- * verify, which checks what they stored. */
+/* ingest: raw messages from files or stdin through the pipeline, as if
+ * fetched; the MTA's pipe, so a temporary failure exits 75. */
 #include "config.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
-
-#include "commands.h"
+#include "cli/cli.h"
 #include "pipeline/intake.h"
 #include "source/source.h"
 #include "util/error.h"
+
+typedef struct {
+  char *received;  /* --received as given, or NULL */
+} IngestOptions;
+
+static void
+ingest_options_free (gpointer data)
+{
+  IngestOptions *o = data;
+  g_free (o->received);
+  g_free (o);
+}
 
 /* --received without an offset is read in the call's time zone, the one
  * a person at the Region thinks in. */
@@ -49,32 +58,35 @@ ingest_one (GuIntake *intake, const char *path, GDateTime *received)
   return GU_EXIT_OK;
 }
 
-int
-gu_cmd_ingest (GuApp *app, int argc, char **argv)
+static int
+ingest_parse (GuCliArgs *args)
 {
-  g_autofree char *received_text = NULL;
+  IngestOptions *o = g_new0 (IngestOptions, 1);
+  args->options = o;
+  args->free_options = ingest_options_free;
   GOptionEntry entries[] = {
-    { "received", 0, 0, G_OPTION_ARG_STRING, &received_text,
+    { "received", 0, 0, G_OPTION_ARG_STRING, &o->received,
       "receipt time, standing for IMAP INTERNALDATE (default: now)", "ISO8601" },
     { NULL },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE…|-] - process raw messages");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!gu_app_parse_options (ctx, &argc, &argv))
-    return GU_EXIT_USAGE;
+  return gu_cli_parse (args, "[FILE…|-] - process raw messages", entries) ? GU_EXIT_OK : GU_EXIT_USAGE;
+}
+
+static int
+ingest_run (GuApp *app, const GuCliArgs *args)
+{
+  const IngestOptions *o = args->options;
   GError *error = NULL;
-  if (!gu_app_load (app, TRUE, &error))
-    return gu_app_fail (error);
-  g_autoptr (GDateTime) received = parse_received (received_text, app->call->tz, &error);
+  g_autoptr (GDateTime) received = parse_received (o->received, app->call->tz, &error);
   if (received == NULL)
     return gu_app_fail (error);
   g_autoptr (GuIntake) intake = gu_intake_new (app->store, app->cfg, app->call, app->classifier);
-  if (argc < 2)
+  if (args->argc < 2)
     return ingest_one (intake, "-", received);
   int status = GU_EXIT_OK;
-  for (int i = 1; i < argc; i++)
+  for (int i = 1; i < args->argc; i++)
     {
-      int one = ingest_one (intake, argv[i], received);
+      int one = ingest_one (intake, args->argv[i], received);
       /* A temporary failure stops at once: the MTA retries the lot. */
       if (one == GU_EXIT_TEMPFAIL)
         return one;
@@ -84,23 +96,4 @@ gu_cmd_ingest (GuApp *app, int argc, char **argv)
   return status;
 }
 
-int
-gu_cmd_verify (GuApp *app, int argc, char **argv)
-{
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- re-hash every stored blob");
-  if (!gu_app_parse_options (ctx, &argc, &argv))
-    return GU_EXIT_USAGE;
-  GError *error = NULL;
-  if (!gu_app_load (app, TRUE, &error))
-    return gu_app_fail (error);
-  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  GuStoreCounts counts;
-  if (!gu_store_verify (app->store, problems, &counts, &error))
-    return gu_app_fail (error);
-  for (guint i = 0; i < problems->len; i++)
-    fprintf (stderr, "guichet: %s\n", (const char *) g_ptr_array_index (problems, i));
-  printf ("%" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT " documents, %" G_GUINT64_FORMAT
-          " blobs checked, %" G_GUINT64_FORMAT " bad\n",
-          counts.messages, counts.documents, counts.blobs_checked, counts.blobs_bad);
-  return counts.blobs_bad == 0 ? GU_EXIT_OK : GU_EXIT_ERROR;
-}
+const GuCommand gu_cmd_ingest = { ingest_parse, ingest_run };
