@@ -75,32 +75,62 @@ gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, GuDelivery
   return gu_delivery_run_until (store, cfg, now, NULL, counts, error);
 }
 
+/* Sends the replies of one batch over smtp until *stop (NULL: never). */
+static gboolean
+send_batch (GuStore *store, GuSmtp *smtp, const char *from, GPtrArray *due, GDateTime *now,
+            const gint *stop, GuDeliveryCounts *counts, GError **error)
+{
+  for (guint i = 0; i < due->len && (stop == NULL || !g_atomic_int_get (stop)); i++)
+    {
+      const GuOutboxRow *row = g_ptr_array_index (due, i);
+      g_autoptr (GBytes) message = gu_store_get_blob (store, row->raw_sha256, error);
+      if (message == NULL)
+        return FALSE;
+      g_autofree char *reply = NULL;
+      GuSendResult result = gu_smtp_send (smtp, from, row->recipient, message, &reply);
+      if (!record_result (store, row, result, reply, now, counts, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+attempted (const GuDeliveryCounts *counts)
+{
+  return counts->sent + counts->retry + counts->failed;
+}
+
 gboolean
 gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, const gint *stop,
                        GuDeliveryCounts *counts, GError **error)
 {
   memset (counts, 0, sizeof *counts);
+  if (cfg->smtp_url == NULL)
+    return TRUE;
   g_autofree char *now_text = gu_store_time_text (now);
-  g_autoptr (GPtrArray) due = gu_store_outbox_due (store, now_text, BATCH, error);
-  if (due == NULL || due->len == 0 || cfg->smtp_url == NULL)
-    return due != NULL;
   /* No usable From: the null sender (such a From composes no mail anyway). */
   g_autofree char *from = gu_address_of_mailbox (cfg->smtp_from);
-  GuSmtp *smtp = open_smtp (cfg);
+  GuSmtp *smtp = NULL;
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < due->len && (stop == NULL || !g_atomic_int_get (stop)); i++)
+  /* Batch after batch until nothing is due: a burst of more than one
+   * batch must not leave replies waiting for the next pass. Every row
+   * sent leaves the due list (sent, failed, or retried later), so a
+   * batch that changes nothing ends the loop. */
+  while (ok && (stop == NULL || !g_atomic_int_get (stop)))
     {
-      const GuOutboxRow *row = g_ptr_array_index (due, i);
-      g_autoptr (GBytes) message = gu_store_get_blob (store, row->raw_sha256, error);
-      if (message == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-      g_autofree char *reply = NULL;
-      GuSendResult result = gu_smtp_send (smtp, from != NULL ? from : "", row->recipient, message, &reply);
-      ok = record_result (store, row, result, reply, now, counts, error);
+      g_autoptr (GPtrArray) due = gu_store_outbox_due (store, now_text, BATCH, error);
+      if (due == NULL)
+        ok = FALSE;
+      if (due == NULL || due->len == 0)
+        break;
+      if (smtp == NULL)
+        smtp = open_smtp (cfg);
+      guint before = attempted (counts);
+      ok = send_batch (store, smtp, from != NULL ? from : "", due, now, stop, counts, error);
+      if (due->len < BATCH || attempted (counts) == before)
+        break;
     }
-  gu_smtp_free (smtp);
+  if (smtp != NULL)
+    gu_smtp_free (smtp);
   return ok;
 }

@@ -227,6 +227,27 @@ test_delivery_stops_between_replies (Fixture *f, gconstpointer data G_GNUC_UNUSE
   g_assert_cmpuint (counts.retry, ==, 1);
 }
 
+/* More replies than one batch: all are tried in one delivery, none
+ * left for the next pass (a burst of applications before a deadline). */
+static void
+test_delivery_drains_every_batch (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  for (int i = 0; i < 150; i++)
+    {
+      g_autofree char *from = g_strdup_printf ("Candidat <c%d@structure%d.example>", i, i);
+      g_autofree char *raw = dossier_mail (from, "Candidature", "budget-etude.pdf");
+      GuIntakeResult r;
+      process (f, raw, &r);
+      gu_intake_result_clear (&r);
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  GuDeliveryCounts counts;
+  g_assert_true (gu_delivery_run (f->store, f->cfg, now, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.retry, ==, 150); /* nobody listens: each left for later */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -239,6 +260,7 @@ main (int argc, char **argv)
   ADD ("/pipeline/follow-up-by-reference", test_follow_up_by_reference);
   ADD ("/pipeline/override", test_override);
   ADD ("/pipeline/delivery-stops-between-replies", test_delivery_stops_between_replies);
+  ADD ("/pipeline/delivery-drains-every-batch", test_delivery_drains_every_batch);
   int status = g_test_run ();
   gu_parse_shutdown ();
   return status;
