@@ -18,6 +18,7 @@
 
 #include "source/imap.h"
 #include "util/error.h"
+#include "util/tls-switch.h"
 
 #define GU_IMAP_DEFAULT_TIMEOUT 30
 #define GU_IMAP_IDLE_SLICE 1 /* seconds between two looks at *stop */
@@ -225,38 +226,21 @@ host_is_loopback (const char *host)
   return addr != NULL && g_inet_address_get_is_loopback (addr);
 }
 
-/* Splits a trailing ";tls=MODE" or "?tls=MODE" off rest; *mode is NULL
- * when there is none. */
-static char *
-split_tls_param (const char *rest, char **mode)
-{
-  const char *semi = g_strrstr (rest, ";tls=");
-  const char *query = g_strrstr (rest, "?tls=");
-  const char *param = semi > query ? semi : query;
-  *mode = NULL;
-  if (param == NULL)
-    return g_strdup (rest);
-  *mode = g_strdup (param + 5);
-  return g_strndup (rest, (gsize) (param - rest));
-}
-
+/* The URL's ;tls= switch (one spelling with SMTP: util/tls-switch.h)
+ * and the loopback rule give how to speak to host. */
 static gboolean
-parse_tls_mode (const char *url, gboolean imaps, const char *mode, const char *host, GuImapTls *tls,
-                GError **error)
+decide_tls (const char *url, gboolean imaps, GuTlsSwitch mode, const char *host, GuImapTls *tls,
+            GError **error)
 {
   if (imaps)
     {
       *tls = GU_IMAP_TLS_IMPLICIT;
-      return mode == NULL || bad_url (url, "imaps:// is always TLS; use imap:// for tls=", error);
+      return mode == GU_TLS_SWITCH_ABSENT || bad_url (url, "imaps:// is always TLS; use imap:// for tls=", error);
     }
-  if (mode == NULL)
+  if (mode == GU_TLS_SWITCH_ABSENT)
     *tls = host_is_loopback (host) ? GU_IMAP_TLS_NONE : GU_IMAP_TLS_STARTTLS;
-  else if (g_ascii_strcasecmp (mode, "none") == 0)
-    *tls = GU_IMAP_TLS_NONE;
-  else if (g_ascii_strcasecmp (mode, "starttls") == 0)
-    *tls = GU_IMAP_TLS_STARTTLS;
   else
-    return bad_url (url, "tls= takes none or starttls", error);
+    *tls = mode == GU_TLS_SWITCH_NONE ? GU_IMAP_TLS_NONE : GU_IMAP_TLS_STARTTLS;
   return TRUE;
 }
 
@@ -312,15 +296,17 @@ gu_imap_parse_url (const char *url, char **host, int *port, GuImapTls *tls, char
   gboolean imaps = g_ascii_strncasecmp (url, "imaps://", 8) == 0;
   if (!imaps && g_ascii_strncasecmp (url, "imap://", 7) != 0)
     return bad_url (url, "it must start with imaps:// or imap://", error);
-  g_autofree char *mode = NULL;
-  g_autofree char *rest = split_tls_param (url + (imaps ? 8 : 7), &mode);
+  GuTlsSwitch mode;
+  g_autofree char *rest = NULL;
+  if (!gu_tls_switch_split (url + (imaps ? 8 : 7), &rest, &mode, error))
+    return FALSE;
   char *slash = strchr (rest, '/');
   if (slash != NULL)
     *slash = '\0';
   g_autofree char *h = NULL;
   g_autofree char *mb = NULL;
   int p = imaps ? 993 : 143;
-  if (!parse_authority (url, rest, &h, &p, error) || !parse_tls_mode (url, imaps, mode, h, tls, error)
+  if (!parse_authority (url, rest, &h, &p, error) || !decide_tls (url, imaps, mode, h, tls, error)
       || !decode_mailbox (url, slash != NULL ? slash + 1 : NULL, &mb, error))
     return FALSE;
   *host = g_steal_pointer (&h);
