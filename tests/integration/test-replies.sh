@@ -7,30 +7,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/rig/lib.sh"
 rig_start
-T="$RIG_DIR/guichet"
-mkdir -p "$T"
-printf '%s\n' "$IMAP_PASSWORD" >"$T/imap.secret"
-chmod 600 "$T/imap.secret"
-cat >"$T/guichet.conf" <<CONF
-[storage]
-database = state/guichet.db
-blobs = state/blobs
-[call]
-file = $GU_TOP_SRCDIR/schemas/fabrique-initiatives.call
-[imap]
-url = imap://127.0.0.1:$IMAP_PORT/INBOX
-user = $IMAP_USER
-password_file = imap.secret
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT
-ca_file = $RIG_CA
-from = Fabrique d'Initiatives <fabrique@example.org>
-max_replies_per_window = 5
-reply_window_minutes = 10
-[filters]
-dir = $GU_TOP_BUILDDIR/filters
-CONF
-export GUICHET_CONFIG="$T/guichet.conf"
+rig_guichet_conf "[smtp]\nmax_replies_per_window = 5\nreply_window_minutes = 10"
 guichet() { "$GUICHET" "$@"; }
 sql() { sqlite3 "$T/state/guichet.db" "$1"; }
 py() { /usr/bin/python3 - "$@"; }

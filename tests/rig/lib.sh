@@ -10,6 +10,12 @@
 #                        stop-smtp, start-smtp, imap)
 #   rig_pid_alive PID    true if PID runs (zombies count as dead)
 #   rig_wait_file PATH [SECONDS]   wait until PATH exists (default 10 s)
+#   rig_guichet_conf [TEXT]  writes $RIG_DIR/guichet/guichet.conf for guichet
+#                        against the rig (INBOX, the sink, the shipped call,
+#                        the built filters), the IMAP password file beside
+#                        it; sets T to that folder, exports GUICHET_CONFIG.
+#                        TEXT ("[smtp]\nkey = value", …) is appended: a
+#                        section named again adds its keys to the first.
 #
 #   tap_plan N; tap_ok COND DESC; tap_is GOT WANT DESC; tap_skip DESC;
 #   tap_diag TEXT; tap_done
@@ -128,4 +134,30 @@ rig_start() {
 		exit 1
 	fi
 	rig_reload_env
+}
+
+rig_guichet_conf() {
+	T="$RIG_DIR/guichet"
+	mkdir -p "$T"
+	printf '%s\n' "$IMAP_PASSWORD" >"$T/imap.secret"
+	chmod 600 "$T/imap.secret"
+	cat >"$T/guichet.conf" <<CONF
+[storage]
+database = state/guichet.db
+blobs = state/blobs
+[call]
+file = $GU_TOP_SRCDIR/schemas/fabrique-initiatives.call
+[imap]
+url = imap://127.0.0.1:$IMAP_PORT/INBOX
+user = $IMAP_USER
+password_file = imap.secret
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT
+ca_file = $RIG_CA
+from = Fabrique d'Initiatives <fabrique@example.org>
+[filters]
+dir = $GU_TOP_BUILDDIR/filters
+CONF
+	[ $# -eq 0 ] || printf '%b\n' "$1" >>"$T/guichet.conf"
+	export GUICHET_CONFIG="$T/guichet.conf"
 }
