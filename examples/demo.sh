@@ -18,27 +18,8 @@ mkdir -p "$build"
 # shellcheck source=../tests/rig/lib.sh
 . "$top/tests/rig/lib.sh"
 rig_start >/dev/null
-state="$RIG_DIR/guichet"
-mkdir -p "$state"
-printf '%s\n' "$IMAP_PASSWORD" >"$state/imap.secret"
-chmod 600 "$state/imap.secret"
-cat >"$state/guichet.conf" <<CONF
-[storage]
-database = state/guichet.db
-blobs = state/blobs
-[call]
-file = $top/schemas/fabrique-initiatives.call
-[imap]
-url = imap://127.0.0.1:$IMAP_PORT/INBOX
-user = $IMAP_USER
-password_file = imap.secret
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT
-ca_file = $RIG_CA
-from = Fabrique d'Initiatives <fabrique@example.org>
-[filters]
-dir = $build/filters
-CONF
+GU_TOP_SRCDIR=$top GU_TOP_BUILDDIR=$build rig_guichet_conf
+state=$T
 guichet() { "$build/src/guichet" -c "$state/guichet.conf" "$@"; }
 
 echo "== the mailbox: the example messages, appended with their receipt times"
