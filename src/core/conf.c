@@ -23,6 +23,11 @@ gu_limits_default (void)
     .archive_max_ratio = 100,
     .archive_max_depth = 3,
     .archive_max_seconds = 30,
+    .message_max_unpacked_bytes = 256 * MIB,
+    .message_max_documents = 500,
+    .message_filter_seconds = 120,
+    .parser_memory_mb = 512,
+    .parser_seconds = 60,
   };
   return l;
 }
@@ -84,6 +89,11 @@ static const KeySpec key_specs[] = {
   { "limits", "archive_max_ratio", KEY_INT, F (limits.archive_max_ratio), NULL },
   { "limits", "archive_max_depth", KEY_INT, F (limits.archive_max_depth), NULL },
   { "limits", "archive_max_seconds", KEY_INT, F (limits.archive_max_seconds), NULL },
+  { "limits", "message_max_unpacked_bytes", KEY_SIZE, F (limits.message_max_unpacked_bytes), NULL },
+  { "limits", "message_max_documents", KEY_INT, F (limits.message_max_documents), NULL },
+  { "limits", "message_filter_seconds", KEY_INT, F (limits.message_filter_seconds), NULL },
+  { "limits", "parser_memory_mb", KEY_INT, F (limits.parser_memory_mb), NULL },
+  { "limits", "parser_seconds", KEY_INT, F (limits.parser_seconds), NULL },
 };
 #undef F
 

@@ -15,6 +15,13 @@ typedef struct {
   guint archive_max_ratio;         /* 100 (uncompressed:compressed) */
   guint archive_max_depth;         /* 3 */
   guint archive_max_seconds;       /* 30: a solid 7z block decompresses even to skip */
+  /* Per-message budgets (issue 11): what one message may cost in all,
+   * whatever its archives and documents hold. */
+  guint64 message_max_unpacked_bytes; /* 256 MiB of documents decoded and unpacked */
+  guint message_max_documents;     /* 500 documents, archive entries included */
+  guint message_filter_seconds;    /* 120 s of filter time; the rest is read by name only */
+  guint parser_memory_mb;          /* 512: the parse worker's address space per message */
+  guint parser_seconds;            /* 60: parse worker CPU (and 2x wall) per message */
 } GuLimits;
 
 /* Returns the defaults above. */
