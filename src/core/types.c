@@ -121,6 +121,7 @@ gu_message_new (void)
   msg->to = g_ptr_array_new_with_free_func (g_free);
   msg->references = g_ptr_array_new_with_free_func (g_free);
   msg->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_document_free);
+  msg->overruns = g_ptr_array_new_with_free_func (g_free);
   return msg;
 }
 
@@ -137,6 +138,7 @@ gu_message_free (GuMessage *msg)
   g_free (msg->from_raw);
   g_free (msg->reply_to);
   g_free (msg->return_path);
+  g_ptr_array_unref (msg->overruns);
   g_ptr_array_unref (msg->to);
   g_free (msg->subject);
   g_free (msg->in_reply_to);

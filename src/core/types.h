@@ -102,6 +102,9 @@ typedef struct {
   char *parse_error;      /* set when the message could not be made sense of */
   char *truncated;        /* set when part of the MIME tree was not read, saying why
                            * ("nesting deeper than 64 levels"); the rest was read */
+  GPtrArray *overruns;    /* of char*: per-message budgets ([limits] message_*) this
+                           * message exceeded, one line each saying which and what was
+                           * left unread; empty when none */
 } GuMessage;
 
 /* Returns a new empty message; free with gu_message_free. */
