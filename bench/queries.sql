@@ -2,7 +2,9 @@
 -- bench/run's growth test: it prints `EXPLAIN QUERY PLAN` of each against
 -- the database of 10,000 messages. Parameters stay unbound. One query per
 -- block: a "-- name: WHERE IT IS" line, the statement, a ";" line.
--- Keep in step with src/store by hand: this is a report, never a test.
+-- Keep in step with src/store by hand. tests/integration/test-query-plans.sh
+-- holds the per-message ones (intake, matching, rate limit, show REF) to
+-- an index.
 
 -- name: intake, duplicate by raw bytes (messages.c gu_store_find_message_by_raw)
 SELECT id FROM messages WHERE raw_sha256 = ?

@@ -5,7 +5,7 @@ filtersdir = $(pkglibexecdir)/filters
 filters_PROGRAMS = filters/office-text
 dist_filters_SCRIPTS = \
 	filters/pdf filters/doc filters/xls filters/ppt filters/rtf \
-	filters/text filters/html
+	filters/text filters/html filters/ocr
 dist_filters_DATA = filters/filters.map filters/input.sh filters/utf8.sh
 
 filters_office_text_SOURCES = filters/office-text.c

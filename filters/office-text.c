@@ -243,7 +243,7 @@ static gboolean
 wanted (const char *name)
 {
   static const char *const exact[] = {
-    "mimetype", "content.xml", "word/document.xml", "word/footnotes.xml", "word/endnotes.xml",
+    "mimetype", "content.xml", "META-INF/manifest.xml", "word/document.xml", "word/footnotes.xml", "word/endnotes.xml",
     "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", NULL,
   };
   for (guint i = 0; exact[i] != NULL; i++)
@@ -667,6 +667,50 @@ odf_text (Parts *parts, Out *out)
     row_end (out);
 }
 
+/* ---- documents saved with a password ---- */
+
+/* The first stderr line of a protected document (src/classify/extract.h,
+ * GU_FILTER_PROTECTED_PREFIX), with the runner's exit status. */
+static G_GNUC_NORETURN void
+die_protected (const char *what)
+{
+  fprintf (stderr, "protected: %s protected by a password\n", what);
+  exit (EXIT_FORMAT);
+}
+
+static gboolean
+has_bytes (GBytes *data, const void *needle, gsize len)
+{
+  gsize n = 0;
+  const guint8 *p = g_bytes_get_data (data, &n);
+  return memmem (p, n, needle, len) != NULL;
+}
+
+/* Office encrypts an OOXML file into a Compound File (OLE) holding an
+ * "EncryptedPackage" stream (ECMA-376, MS-OFFCRYPTO): its name, in the
+ * UTF-16LE of the directory, is in the file. */
+static void
+refuse_encrypted_ooxml (GBytes *data)
+{
+  static const guint8 cdf[] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
+  static const char name[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+  gsize n = 0;
+  const guint8 *p = g_bytes_get_data (data, &n);
+  if (n >= sizeof cdf && memcmp (p, cdf, sizeof cdf) == 0 && has_bytes (data, name, sizeof name - 1))
+    die_protected ("Office document");
+}
+
+/* LibreOffice encrypts the parts of an ODF file and says so in its
+ * manifest (<manifest:encryption-data>); the zip itself is plain. */
+static void
+refuse_encrypted_odf (Parts *parts)
+{
+  GBytes *manifest = part (parts, "META-INF/manifest.xml");
+  static const char tag[] = "encryption-data";
+  if (manifest != NULL && has_bytes (manifest, tag, sizeof tag - 1))
+    die_protected ("OpenDocument file");
+}
+
 /* ---- main ---- */
 
 static GBytes *
@@ -715,8 +759,10 @@ main (int argc, char **argv)
   if (argc > 1)
     die (EXIT_IO, "usage: office-text < document > text");
   GBytes *zip = read_stdin ();
+  refuse_encrypted_ooxml (zip);
   Parts parts = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref), 0 };
   read_parts (zip, &parts);
+  refuse_encrypted_odf (&parts);
   Out out = { g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (gsize)), 0 };
   gboolean ok = convert (&parts, &out);
   g_hash_table_unref (parts.parts);

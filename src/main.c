@@ -11,6 +11,7 @@
 #include "parse/parse.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/walls.h"
 
 /* A command, what it needs loaded before it runs (the store and the
  * classifier, and with them the config and the call file), and its line
@@ -34,11 +35,16 @@ static const Command commands[] = {
   { "send", &gu_cmd_send, GU_NEEDS_STORE, "try the outbox once now" },
   { "digest", &gu_cmd_digest, GU_NEEDS_STORE, "build (and send) the daily digest" },
   { "classify", &gu_cmd_classify, GU_NEEDS_STORE, "override a document's piece classification" },
+  { "file", &gu_cmd_file, GU_NEEDS_STORE, "file (or move) a message in a dossier" },
+  { "remind", &gu_cmd_remind, GU_NEEDS_STORE, "queue the reminders due on a day before the deadline" },
   /* It reads the config its own way: unknown keys are errors there. */
   { "check-config", &gu_cmd_check_config, GU_NEEDS_NOTHING, "validate the config and the call file" },
   { "verify", &gu_cmd_verify, GU_NEEDS_STORE, "re-hash every stored blob against the database" },
   { "replay", &gu_cmd_replay, GU_NEEDS_STORE | GU_NEEDS_CLASSIFIER,
     "rebuild the database from the stored raw messages" },
+  /* It loads what it needs itself: any failure there is its exit 2. */
+  { "status", &gu_cmd_status, GU_NEEDS_NOTHING, "is all well? (for monitoring: exit 0, 1 or 2)" },
+  { "purge", &gu_cmd_purge, GU_NEEDS_STORE, "delete a closed call's personal data (RGPD)" },
 };
 
 static char *
@@ -136,6 +142,9 @@ main (int argc, char **argv)
       return GU_EXIT_USAGE;
     }
   gu_log_init (opts.use_syslog, opts.verbose);
+  /* Before any file is written or a secret read (doc/ARCHITECTURE.md,
+   * "Walls"). */
+  gu_walls_harden_process ();
   gu_parse_init ();
   GuApp app = { .config_path = gu_config_locate (opts.config) };
   g_free (opts.config);

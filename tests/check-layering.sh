@@ -14,10 +14,11 @@ rank_of() { # module -> rank (empty when unknown)
 	util) echo 0 ;;
 	core) echo 1 ;;
 	source | parse | unpack | classify | dossier | store | reply | send) echo 2 ;;
-	pipeline) echo 3 ;;
-	daemon) echo 4 ;;
-	cli) echo 5 ;;
-	.) echo 6 ;; # main.c, the one file at the top of src/
+	isolate) echo 3 ;;
+	pipeline) echo 4 ;;
+	daemon) echo 5 ;;
+	cli) echo 6 ;;
+	.) echo 7 ;; # main.c and guichet-parse.c, the files at the top of src/
 	esac
 }
 
@@ -30,6 +31,8 @@ archive(_entry)?\.h unpack
 gmime/ parse|reply
 json-glib/ cli|.
 magic\.h util
+seccomp\.h util
+linux/landlock\.h util
 '
 
 # module_of SRC FILE: the module of a file under SRC ("." for src/*.c).

@@ -5,7 +5,7 @@ tests_unit_test_extract_SOURCES = tests/unit/test-extract.c
 tests_unit_test_extract_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_unit_test_extract_LDADD = tests/libgu_test.a src/classify/libgu_classify.a \
 	src/core/libgu_core.a src/util/libgu_util.a \
-	$(ARCHIVE_LIBS) $(MAGIC_LIBS) $(GNUTLS_LIBS) $(GLIB_LIBS)
+	$(ARCHIVE_LIBS) $(MAGIC_LIBS) $(GNUTLS_LIBS) $(SECCOMP_LIBS) $(GLIB_LIBS)
 # (test-extract also runs filters/office-text: built by "all", which
 # "check" builds first.)
 

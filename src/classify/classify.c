@@ -12,6 +12,8 @@ struct GuClassifier {
   const GuConfig *cfg;
   GuFilterMap *map;          /* NULL: filters disabled or unusable */
   GuFilterLimits limits;
+  GuFilterLimits ocr_limits;  /* of the filter named "ocr": [ocr] */
+  char *ocr_filter;           /* filters_dir/ocr, for PDFs without text; NULL: none */
   GHashTable *failed_filters; /* filter path -> TRUE, to log each once */
 };
 
@@ -26,6 +28,12 @@ gu_classifier_new (const GuCall *call, const GuConfig *cfg)
   c->limits.cpu_seconds = cfg->filters_cpu_seconds;
   c->limits.memory_mb = cfg->filters_memory_mb;
   c->limits.max_output_bytes = (gsize) cfg->filters_max_output_kb * 1024;
+  /* OCR is CPU all along: its CPU limit is its wall-clock one. */
+  c->ocr_limits = c->limits;
+  c->ocr_limits.timeout_seconds = cfg->ocr_timeout_seconds;
+  c->ocr_limits.cpu_seconds = cfg->ocr_timeout_seconds;
+  c->ocr_limits.memory_mb = cfg->ocr_memory_mb;
+  c->ocr_limits.max_pages = cfg->ocr_max_pages;
   if (cfg->filters_enabled)
     {
       g_autofree char *path = g_build_filename (cfg->filters_dir, "filters.map", NULL);
@@ -33,6 +41,9 @@ gu_classifier_new (const GuCall *call, const GuConfig *cfg)
       c->map = gu_filter_map_load (path, &error);
       if (c->map == NULL)
         g_warning ("text extraction disabled: %s", error->message);
+      c->ocr_filter = g_build_filename (cfg->filters_dir, "ocr", NULL);
+      if (!g_file_test (c->ocr_filter, G_FILE_TEST_IS_EXECUTABLE))
+        g_clear_pointer (&c->ocr_filter, g_free);
     }
   return c;
 }
@@ -43,6 +54,7 @@ gu_classifier_free (GuClassifier *c)
   if (c == NULL)
     return;
   g_clear_pointer (&c->map, gu_filter_map_free);
+  g_free (c->ocr_filter);
   g_hash_table_unref (c->failed_filters);
   g_free (c);
 }
@@ -126,6 +138,7 @@ starts_with_words (const char *heading, const char *phrase)
 typedef struct {
   char *heading;  /* folded, heading prefix dropped */
   char *where;    /* " page 2", " sheet \"Étude\"" or "" */
+  const char *source; /* "content", or "content(ocr)" for text read from an image */
 } Heading;
 
 static void
@@ -135,6 +148,16 @@ heading_free (gpointer p)
   g_free (h->heading);
   g_free (h->where);
   g_free (h);
+}
+
+/* The text without the OCR marker line (extract.h), or text itself. */
+static const char *
+text_body (const char *text)
+{
+  gsize n = strlen (GU_FILTER_OCR_MARKER);
+  if (strncmp (text, GU_FILTER_OCR_MARKER, n) == 0 && (text[n] == '\n' || text[n] == '\0'))
+    return text + n + (text[n] == '\n');
+  return text;
 }
 
 static char *
@@ -155,7 +178,11 @@ split_headings (const GuCall *call, const char *text, GPtrArray *sheets)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (heading_free);
   g_autofree char *sheet = NULL;
-  gboolean paged = strchr (text, '\f') != NULL;
+  /* OCR text: always with its page, since a scan is pages */
+  const char *body = text_body (text);
+  gboolean ocr = body != text;
+  text = body;
+  gboolean paged = ocr || strchr (text, '\f') != NULL;
   int page = 1;
   for (const char *p = text; *p;)
     {
@@ -174,6 +201,7 @@ split_headings (const GuCall *call, const char *text, GPtrArray *sheets)
       else
         {
           h->where = describe_place (sheet, paged, page);
+          h->source = ocr ? "content(ocr)" : "content";
           g_ptr_array_add (out, h);
         }
       p += len;
@@ -234,7 +262,7 @@ match_piece (const GuPiece *piece, GuDocument *doc, const char *name, const char
         const Heading *h = g_ptr_array_index (headings, j);
         if (!starts_with_words (h->heading, piece->content_phrases[i]))
           continue;
-        g_autofree char *evidence = g_strdup_printf ("content:\"%s\"%s", piece->content_phrases_text[i],
+        g_autofree char *evidence = g_strdup_printf ("%s:\"%s\"%s", h->source, piece->content_phrases_text[i],
                                                      h->where);
         gu_document_add_piece (doc, piece->key, evidence);
         return;
@@ -249,7 +277,7 @@ gu_classify_document (const GuCall *call, GuDocument *doc)
   if (doc->flags & (GU_DOC_ARCHIVE | GU_DOC_INLINE_IMAGE | GU_DOC_UNREADABLE | GU_DOC_EMPTY))
     return;
   g_autofree char *name = folded_name (doc);
-  g_autofree char *text = doc->text != NULL ? gu_text_fold (doc->text) : NULL;
+  g_autofree char *text = doc->text != NULL ? gu_text_fold (text_body (doc->text)) : NULL;
   g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) headings = split_headings (call, doc->text != NULL ? doc->text : "", sheets);
   for (guint i = 0; i < call->pieces->len; i++)
@@ -282,34 +310,160 @@ log_filter_failure (GuClassifier *c, const char *filter, const GuDocument *doc, 
   g_hash_table_add (c->failed_filters, g_steal_pointer (&key));
 }
 
+/* The filter time one message may spend (message_filter_seconds; 0 is
+ * none): thirty copies of a slow PDF must not cost thirty timeouts. */
+typedef struct {
+  gint64 budget_us;
+  gint64 spent_us;
+  GPtrArray *not_read;  /* of char*: names of documents left unread */
+} TimeBudget;
+
+/* A filter's timeout cut to the whole seconds left (a timeout is whole
+ * seconds and must not outlast the budget); 0 when spent. */
+static int
+seconds_left (const TimeBudget *t, int timeout)
+{
+  if (t->budget_us == 0)
+    return timeout;
+  gint64 left = (t->budget_us - t->spent_us) / G_USEC_PER_SEC;
+  return left <= 0 ? 0 : (int) MIN (left, (gint64) timeout);
+}
+
+static gboolean
+is_ocr_filter (const char *filter)
+{
+  g_autofree char *base = g_path_get_basename (filter);
+  return strcmp (base, "ocr") == 0;
+}
+
+/* What pdftotext gives for a PDF of scanned pages: form feeds, spaces. */
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+typedef enum { RUN_TEXT, RUN_FAILED, RUN_OUT_OF_TIME } RunResult;
+
+/* Runs filter on doc within the time budget: *text on RUN_TEXT, error on
+ * RUN_FAILED; RUN_OUT_OF_TIME when the budget was spent before it or cut
+ * the timeout that killed it. */
+static RunResult
+run_filter (GuClassifier *c, const char *filter, GuDocument *doc, TimeBudget *t, char **text, GError **error)
+{
+  GuFilterLimits limits = is_ocr_filter (filter) ? c->ocr_limits : c->limits;
+  /* <= 0 is extract.h's default of 20 s */
+  int full = limits.timeout_seconds > 0 ? limits.timeout_seconds : 20;
+  limits.timeout_seconds = seconds_left (t, full);
+  if (limits.timeout_seconds == 0)
+    return RUN_OUT_OF_TIME;
+  gboolean truncated = FALSE;
+  gint64 start = g_get_monotonic_time ();
+  *text = gu_filter_run (filter, doc->content, &limits, &truncated, error);
+  t->spent_us += g_get_monotonic_time () - start;
+  if (*text != NULL)
+    return RUN_TEXT;
+  /* Killed at a timeout the budget had cut: the budget's doing. */
+  if (limits.timeout_seconds < full && g_error_matches (*error, GU_ERROR, GU_ERROR_LIMIT))
+    return RUN_OUT_OF_TIME;
+  return RUN_FAILED;
+}
+
+/* A document its filter could not read: the document's fault (flagged,
+ * protected when the filter says so: extract.h) or the filter's (logged;
+ * the name still classifies it). */
 static void
-extract_text (GuClassifier *c, GuDocument *doc)
+note_failure (GuClassifier *c, const char *filter, GuDocument *doc, const GError *error)
+{
+  if (!g_error_matches (error, GU_ERROR, GU_ERROR_UNREADABLE))
+    {
+      log_filter_failure (c, filter, doc, error);
+      return;
+    }
+  doc->flags |= GU_DOC_UNREADABLE;
+  if (!g_str_has_prefix (error->message, GU_FILTER_PROTECTED_PREFIX))
+    {
+      doc->unreadable_reason = g_strdup (error->message);
+      return;
+    }
+  doc->flags |= GU_DOC_PROTECTED;
+  g_autofree char *why = g_strstrip (g_strdup (error->message + strlen (GU_FILTER_PROTECTED_PREFIX)));
+  doc->unreadable_reason = *why != '\0' ? g_steal_pointer (&why) : g_strdup ("protected by a password");
+}
+
+/* A PDF whose every page is without text is a scan: read it again with
+ * the OCR filter. Its blank text stays if OCR fails. */
+static RunResult
+read_scanned_pdf (GuClassifier *c, GuDocument *doc, TimeBudget *t)
+{
+  g_autofree char *blank = g_steal_pointer (&doc->text);
+  g_autoptr (GError) error = NULL;
+  RunResult r = run_filter (c, c->ocr_filter, doc, t, &doc->text, &error);
+  if (r == RUN_FAILED)
+    {
+      log_filter_failure (c, c->ocr_filter, doc, error);
+      doc->text = g_steal_pointer (&blank);
+      return RUN_TEXT;
+    }
+  return r;
+}
+
+/* FALSE when the time budget was spent before this document's turn: it
+ * is then classified by its name only, and flagged by the caller. */
+static gboolean
+extract_text (GuClassifier *c, GuDocument *doc, TimeBudget *t)
 {
   if (doc->content == NULL || g_bytes_get_size (doc->content) == 0)
-    return;
+    return TRUE;
   const char *filter = gu_filter_map_lookup (c->map, doc->sniffed_type, doc->filename);
   if (filter == NULL)
     {
       flag_unfiltered (doc);
-      return;
+      return TRUE;
     }
   g_autoptr (GError) error = NULL;
-  gboolean truncated = FALSE;
-  doc->text = gu_filter_run (filter, doc->content, &c->limits, &truncated, &error);
-  if (doc->text != NULL)
-    return;
-  if (g_error_matches (error, GU_ERROR, GU_ERROR_UNREADABLE))
-    {
-      doc->flags |= GU_DOC_UNREADABLE;
-      doc->unreadable_reason = g_strdup (error->message);
-    }
-  else
-    log_filter_failure (c, filter, doc, error);
+  RunResult r = run_filter (c, filter, doc, t, &doc->text, &error);
+  /* the filter the map gives PDFs, whatever its name */
+  gboolean pdf_filter = g_strcmp0 (filter, gu_filter_map_lookup (c->map, "application/pdf", NULL)) == 0;
+  if (r == RUN_TEXT && pdf_filter && c->ocr_filter != NULL && is_blank (doc->text))
+    r = read_scanned_pdf (c, doc, t);
+  if (r == RUN_FAILED)
+    note_failure (c, filter, doc, error);
+  return r != RUN_OUT_OF_TIME;
+}
+
+/* Pieces by name stay: the unreadable flag says the content was not
+ * examined, and tells the applicant which document (the reply lists it). */
+static void
+flag_time_budget (GuDocument *doc, TimeBudget *t)
+{
+  doc->flags |= GU_DOC_UNREADABLE;
+  doc->unreadable_reason = g_strdup ("not read: time budget");
+  const char *name = doc->archive_path != NULL ? doc->archive_path : doc->filename;
+  g_ptr_array_add (t->not_read, g_strdup (name != NULL ? name : "unnamed document"));
+}
+
+/* The msg->overruns line: the budget, then the first names left unread. */
+static char *
+time_overrun_line (guint seconds, const TimeBudget *t)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "time budget: %u s of filter time spent; classified by name only: ", seconds);
+  for (guint i = 0; i < t->not_read->len && i < 5; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (t->not_read, i));
+  if (t->not_read->len > 5)
+    g_string_append_printf (s, " and %u more", t->not_read->len - 5);
+  return g_string_free (s, FALSE);
 }
 
 void
 gu_classify_message (GuClassifier *c, GuMessage *msg)
 {
+  guint seconds = c->cfg->limits.message_filter_seconds;
+  TimeBudget t = { (gint64) seconds * G_USEC_PER_SEC, 0, g_ptr_array_new_with_free_func (g_free) };
   for (guint i = 0; i < msg->documents->len; i++)
     {
       GuDocument *doc = g_ptr_array_index (msg->documents, i);
@@ -321,8 +475,12 @@ gu_classify_message (GuClassifier *c, GuMessage *msg)
           doc->flags |= GU_DOC_EMPTY;
           continue;
         }
-      if (c->map != NULL && doc->text == NULL)
-        extract_text (c, doc);
+      gboolean read = c->map == NULL || doc->text != NULL || extract_text (c, doc, &t);
       gu_classify_document (c->call, doc);
+      if (!read)
+        flag_time_budget (doc, &t);
     }
+  if (t.not_read->len > 0)
+    g_ptr_array_add (msg->overruns, time_overrun_line (seconds, &t));
+  g_ptr_array_unref (t.not_read);
 }

@@ -22,7 +22,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuClassifier, gu_classifier_free)
 /* Extracts the text of every readable document of msg (setting doc->text)
  * and fills doc->pieces. Archives, inline images and unreadable documents
  * get no pieces. A filter that fails costs only that document's text:
- * classification then falls back to the file name. */
+ * classification then falls back to the file name. A filter that says
+ * the document is locked by a password (extract.h) flags it
+ * GU_DOC_PROTECTED with GU_DOC_UNREADABLE. A PDF whose filter gives no
+ * text (a scan) is read again by the filter named "ocr" of
+ * cfg->filters_dir; that filter runs with the [ocr] limits (timeout,
+ * memory, max_pages) wherever the map sends a document to it.
+ *
+ * The filters of one message share cfg->limits.message_filter_seconds of
+ * wall time (0: no budget); each filter's timeout is cut to what is left.
+ * Once it is spent, the remaining documents are classified by name only,
+ * then flagged GU_DOC_UNREADABLE with reason "not read: time budget"
+ * (their pieces by name kept), and one line naming them is appended to
+ * msg->overruns. */
 void gu_classify_message (GuClassifier *c, GuMessage *msg);
 
 /* The matching itself, on a name and a text already extracted: adds to

@@ -1,9 +1,11 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -15,6 +17,7 @@
 
 #include "classify/extract.h"
 #include "util/error.h"
+#include "util/walls.h"
 
 /* ---- filters.map ---- */
 
@@ -169,6 +172,7 @@ typedef struct {
   char *const *envp;
   int in_fd, out_fd, err_fd;
   struct rlimit cpu, mem;
+  const GuWalls *walls;
 } ChildSpec;
 
 typedef struct {
@@ -279,22 +283,32 @@ child_close_from_3 (void)
 }
 
 /* Between fork and exec: async-signal-safe calls only (the daemon has
- * threads; malloc or GLib here could deadlock). */
+ * threads; malloc or GLib here could deadlock). The limits are set while
+ * the child may still raise a hard limit as root; the walls go up while
+ * the ruleset descriptor is open, before the descriptors are closed. A
+ * filter never runs without the walls its parent prepared. */
 static G_GNUC_NORETURN void
 child_exec (const ChildSpec *spec)
 {
   static const struct rlimit no_core = { 0, 0 };
+  static const char walls_refused[] = "the kernel refused the filter's walls\n";
   if (setsid () < 0
       || dup2 (spec->in_fd, 0) < 0 || dup2 (spec->out_fd, 1) < 0 || dup2 (spec->err_fd, 2) < 0)
     _exit (126);
-  child_close_from_3 ();
-  child_reset_signals ();
   if (setrlimit (RLIMIT_CPU, &spec->cpu) != 0 || setrlimit (RLIMIT_AS, &spec->mem) != 0
       || setrlimit (RLIMIT_FSIZE, &spec->mem) != 0 || setrlimit (RLIMIT_CORE, &no_core) != 0)
     _exit (126);
   umask (077);
   if (chdir ("/") != 0)
     _exit (126);
+  if (gu_walls_apply_in_child (spec->walls) != 0)
+    {
+      ssize_t told = write (2, walls_refused, sizeof walls_refused - 1);
+      (void) told;
+      _exit (126);
+    }
+  child_close_from_3 ();
+  child_reset_signals ();
   execve (spec->path, spec->argv, spec->envp);
   _exit (127);
 }
@@ -314,10 +328,13 @@ limits_resolve (const GuFilterLimits *in, GuFilterLimits *out)
 }
 
 static gboolean
-spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, GError **error)
+spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, const GuWalls *walls,
+       const char *tmp_dir, GError **error)
 {
   char *argv[] = { (char *) path, NULL };
-  char *envp[] = { (char *) "PATH=/usr/bin:/bin", (char *) "LC_ALL=C.UTF-8", NULL };
+  g_autofree char *tmp_var = g_strconcat ("TMPDIR=", tmp_dir, NULL);
+  g_autofree char *pages_var = lim->max_pages > 0 ? g_strdup_printf ("GU_FILTER_MAX_PAGES=%d", lim->max_pages) : NULL;
+  char *envp[] = { (char *) "PATH=/usr/bin:/bin", (char *) "LC_ALL=C.UTF-8", tmp_var, pages_var, NULL };
   int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
   int in_fd;
   if (!input_fd (data, &in_fd, error))
@@ -337,6 +354,7 @@ spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, GErr
     .in_fd = in_fd, .out_fd = high_fd (out_pipe[1]), .err_fd = high_fd (err_pipe[1]),
     .cpu = { (rlim_t) lim->cpu_seconds, (rlim_t) lim->cpu_seconds + 1 },
     .mem = { mem, mem },
+    .walls = walls,
   };
   run->pid = fork ();
   if (run->pid == 0)
@@ -509,6 +527,100 @@ check_status (const Run *run, const char *path, const GuFilterLimits *lim, GErro
   return FALSE;
 }
 
+/* ---- the filter's walls and its private folder ---- */
+
+/* What a filter may read and execute besides its own folder: programs,
+ * libraries, the loader's cache, alternatives, fonts, the time zone, the
+ * devices shell tools read. Not /etc as a whole, /home, /proc, /tmp,
+ * guichet's state or config. */
+static const char *const filter_system_paths[] = {
+  "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+  "/etc/ld.so.cache", "/etc/alternatives", "/etc/fonts", "/etc/localtime",
+  "/dev/zero", "/dev/random", "/dev/urandom",
+};
+
+/* Returns the walls of one run of filter_path, which may write in
+ * tmp_dir only (newly allocated). */
+static GuWalls *
+filter_walls (const char *filter_path, const char *tmp_dir, GError **error)
+{
+  g_autofree char *filter_dir = g_path_get_dirname (filter_path);
+  /* A filters folder of symbolic links: the files they point to. */
+  g_autofree char *real = realpath (filter_path, NULL);
+  g_autofree char *real_dir = real != NULL ? g_path_get_dirname (real) : NULL;
+  const char *paths[G_N_ELEMENTS (filter_system_paths) + 3];
+  gsize n = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (filter_system_paths); i++)
+    paths[n++] = filter_system_paths[i];
+  paths[n++] = filter_dir;  /* the filter and what it sources (input.sh) */
+  if (real_dir != NULL)
+    paths[n++] = real_dir;
+  paths[n] = NULL;
+  GError *local = NULL;
+  GuWalls *walls = gu_walls_prepare (GU_WALLS_FILTER, paths, tmp_dir, &local);
+  if (walls == NULL)
+    {
+      /* a filter never runs unwalled: no walls, no text */
+      g_set_error (error, GU_ERROR, local->code == GU_ERROR_TEMPFAIL ? GU_ERROR_TEMPFAIL : GU_ERROR_FAILED,
+                   "filter: %s", local->message);
+      g_error_free (local);
+    }
+  return walls;
+}
+
+/* Returns a new folder of the temporary folder only this run may write
+ * in (its TMPDIR), or NULL. */
+static char *
+private_tmp_dir (GError **error)
+{
+  char *dir = g_build_filename (g_get_tmp_dir (), "guichet-filter-XXXXXX", NULL);
+  if (g_mkdtemp_full (dir, 0700) == NULL)
+    {
+      set_error_errno (error, "cannot make a private temporary folder");
+      g_free (dir);
+      return NULL;
+    }
+  return dir;
+}
+
+enum { REMOVE_MAX_DEPTH = 64 };
+
+/* Removes name in folder dir_fd and everything beneath it, following no
+ * symbolic link. A folder the filter made unreadable (mkdir mode 0) is
+ * ours: it is opened up first. Returns FALSE if something stayed. */
+static gboolean
+remove_tree_at (int dir_fd, const char *name, int depth)
+{
+  if (unlinkat (dir_fd, name, 0) == 0 || errno == ENOENT)
+    return TRUE;
+  if ((errno != EISDIR && errno != EPERM) || depth >= REMOVE_MAX_DEPTH)
+    return FALSE;
+  int fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES && fchmodat (dir_fd, name, 0700, 0) == 0)
+    fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *dir = fd >= 0 ? fdopendir (fd) : NULL;
+  if (dir == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  gboolean all = TRUE;
+  fchmod (fd, 0700);  /* a folder left without write permission */
+  for (struct dirent *e; (e = readdir (dir)) != NULL;)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
+      all = remove_tree_at (fd, e->d_name, depth + 1) && all;
+  closedir (dir);
+  return unlinkat (dir_fd, name, AT_REMOVEDIR) == 0 && all;
+}
+
+static void
+remove_private_tmp_dir (const char *dir)
+{
+  if (!remove_tree_at (AT_FDCWD, dir, 0))
+    g_warning ("filter: cannot remove all of its temporary folder %s", dir);
+}
+
 char *
 gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limits,
                gboolean *truncated, GError **error)
@@ -523,10 +635,17 @@ gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limi
                    filter_path != NULL ? filter_path : "(none)");
       return NULL;
     }
+  g_autofree char *tmp_dir = private_tmp_dir (error);
+  if (tmp_dir == NULL)
+    return NULL;
+  g_autoptr (GuWalls) walls = filter_walls (filter_path, tmp_dir, error);
   Run run = { .out_fd = -1, .err_fd = -1, .max_out = lim.max_output_bytes };
   run.deadline = g_get_monotonic_time () + (gint64) lim.timeout_seconds * G_USEC_PER_SEC;
-  if (!spawn (&run, filter_path, data, &lim, error))
-    return NULL;
+  if (walls == NULL || !spawn (&run, filter_path, data, &lim, walls, tmp_dir, error))
+    {
+      remove_private_tmp_dir (tmp_dir);
+      return NULL;
+    }
   run.out = g_byte_array_new ();
   run.err = g_string_new (NULL);
   collect (&run);
@@ -534,6 +653,7 @@ gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limi
   reap (&run);
   close_fd (&run.out_fd);
   close_fd (&run.err_fd);
+  remove_private_tmp_dir (tmp_dir);
   char *text = NULL;
   if (check_status (&run, filter_path, &lim, error))
     {

@@ -1,7 +1,8 @@
 /* Text extraction: one filter process per document (filters/), chosen by
- * filters.map and run in a small sandbox with limits. A filter reads the
- * document on stdin and writes UTF-8 text on stdout; a filter that hangs,
- * crashes or blows up costs at most its limits, never the daemon. */
+ * filters.map and run behind walls (util/walls.h) with limits. A filter
+ * reads the document on stdin and writes UTF-8 text on stdout; a filter
+ * that hangs, crashes, blows up or is taken over by its document costs at
+ * most its limits, never the daemon, and reaches none of its files. */
 #ifndef GU_CLASSIFY_EXTRACT_H
 #define GU_CLASSIFY_EXTRACT_H
 
@@ -12,10 +13,13 @@ typedef struct {
   int cpu_seconds;         /* RLIMIT_CPU; <= 0: same as timeout_seconds */
   int memory_mb;           /* RLIMIT_AS (and RLIMIT_FSIZE); <= 0: 512 MB */
   gsize max_output_bytes;  /* stdout cap; 0: 16 MB */
+  int max_pages;           /* GU_FILTER_MAX_PAGES in the filter's environment,
+                            * for filters that read page by page (OCR);
+                            * <= 0: not set */
 } GuFilterLimits;
 
 /* Defaults for every field (the values named above). */
-#define GU_FILTER_LIMITS_INIT { 0, 0, 0, 0 }
+#define GU_FILTER_LIMITS_INIT { 0, 0, 0, 0, 0 }
 
 /* ---- filters.map ----
  * One rule a line, "KEY FILTER", '#' starts a comment line. KEY is a MIME
@@ -46,14 +50,40 @@ const char *gu_filter_map_lookup (const GuFilterMap *map, const char *sniffed_ty
  * stderr saying why. */
 #define GU_FILTER_EXIT_UNREADABLE 65
 
+/* A document locked by a password (a PDF that needs a user password, an
+ * encrypted OOXML file, an ODF file with encrypted parts, a .doc or .xls
+ * with the encryption flag): the filter exits GU_FILTER_EXIT_UNREADABLE
+ * and its first stderr line starts with this prefix, then says why
+ * ("protected: PDF protected by a password"). Classify flags such a
+ * document GU_DOC_PROTECTED with GU_DOC_UNREADABLE, the rest of the line
+ * as its reason. */
+#define GU_FILTER_PROTECTED_PREFIX "protected:"
+
+/* Text read from an image by OCR (filters/ocr): the filter's first line
+ * is exactly this marker, then the text, pages separated by form feeds
+ * (each page, the last included, ends with one). Classify drops the
+ * marker line and says "content(ocr):" in the evidence, always with the
+ * page, so that a person knows the text was read from an image. The
+ * marker stays in the document's text: classifying that text again gives
+ * the same evidence. */
+#define GU_FILTER_OCR_MARKER "[ocr]"
+
 /* ---- running a filter ----
  * Runs filter_path with data on stdin and returns its stdout as a newly
  * allocated, valid UTF-8 string (invalid bytes and NULs become U+FFFD).
  *
  * The filter runs in its own session (process group), with an empty
- * environment except PATH=/usr/bin:/bin and LC_ALL=C.UTF-8, cwd "/",
- * umask 077, no core dumps, default signal dispositions, only fds 0, 1, 2
- * open, and the rlimits of limits. stdin is a seekable memory file holding
+ * environment except PATH=/usr/bin:/bin, LC_ALL=C.UTF-8, TMPDIR (and
+ * GU_FILTER_MAX_PAGES when limits->max_pages > 0), cwd
+ * "/", umask 077, no core dumps, default signal dispositions, only fds 0,
+ * 1, 2 open, and the rlimits of limits. TMPDIR is a folder made for this
+ * run (under g_get_tmp_dir ()) and removed with all it holds afterwards.
+ * The walls (GU_WALLS_FILTER, doc/ARCHITECTURE.md, "Walls") let it read
+ * and execute the system folders (/usr, /bin, /lib..., a few files of
+ * /etc) and the filter's own folder, write /dev/null and its TMPDIR, and
+ * nothing else: no network, no /proc, nothing of guichet's. The walls the
+ * kernel lacks are left out (logged once); a filter never runs without
+ * the ones it has. stdin is a seekable memory file holding
  * data (filters may read it twice or open /dev/stdin), so there is no
  * stdin/stdout deadlock. stderr is kept (first 2 KB) for the error message.
  *
@@ -74,7 +104,8 @@ const char *gu_filter_map_lookup (const GuFilterMap *map, const char *sniffed_ty
  *   GU_ERROR_FAILED      any other nonzero exit, death by a signal (a
  *                        crash, malloc failing under RLIMIT_AS), exec
  *                        failure: the filter's trouble, not the document's
- *   GU_ERROR_TEMPFAIL    no pipe, memory file or fork (resources)
+ *   GU_ERROR_TEMPFAIL    no pipe, memory file, temporary folder or fork
+ *                        (resources)
  * Thread-safe. The caller must not set SIGCHLD to SIG_IGN (the child is
  * reaped here with waitpid). */
 char *gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limits,

@@ -44,7 +44,7 @@ gu_app_load (GuApp *app, GuNeeds needs, GError **error)
     return TRUE;
   if (!load_config (app, error))
     return FALSE;
-  if ((needs & GU_NEEDS_STORE) && !open_store (app, error))
+  if ((needs & GU_NEEDS_STORE) && (!gu_app_enter_state (app, error) || !open_store (app, error)))
     return FALSE;
   if ((needs & GU_NEEDS_CLASSIFIER) && app->classifier == NULL)
     app->classifier = gu_classifier_new (app->call, app->cfg);
@@ -54,9 +54,12 @@ gu_app_load (GuApp *app, GuNeeds needs, GError **error)
 gboolean
 gu_app_reload (GuApp *app, GError **error)
 {
-  GuApp fresh = { .config_path = g_strdup (app->config_path) };
+  /* The lock goes with the process, not with one config: the new app
+   * holds it on, or gives it back when the new config is refused. */
+  GuApp fresh = { .config_path = g_strdup (app->config_path), .lock = g_steal_pointer (&app->lock) };
   if (!gu_app_load (&fresh, app->needs, error))
     {
+      app->lock = g_steal_pointer (&fresh.lock);
       gu_app_clear (&fresh);
       return FALSE;
     }
@@ -72,6 +75,7 @@ gu_app_clear (GuApp *app)
   g_clear_pointer (&app->store, gu_store_close);
   g_clear_pointer (&app->call, gu_call_free);
   g_clear_pointer (&app->cfg, gu_config_free);
+  g_clear_pointer (&app->lock, gu_state_lock_release);
   g_clear_pointer (&app->config_path, g_free);
 }
 

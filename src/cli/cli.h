@@ -13,6 +13,7 @@
 #include "core/call.h"
 #include "core/conf.h"
 #include "store/store.h"
+#include "store/lock.h"
 
 /* What a command works with, the column of main.c's command table. Any
  * flag implies the config and the call file. */
@@ -30,7 +31,23 @@ typedef struct {
   GuCall *call;
   GuStore *store;
   GuClassifier *classifier;
+  GuStateLock *lock;        /* the state folder's lock (store/lock.h) of a command that
+                             * claimed one; kept across a reload */
 } GuApp;
+
+/* How the command about to run uses the state folder (store/lock.h).
+ * Its parse step says so, before gu_app_load, so that the account switch
+ * ([daemon] user) and the lock come before anything of the state is
+ * opened; command ("run") names it in messages and in the lock file.
+ * A command that claims nothing takes no lock. */
+void gu_app_claim_state (GuStateUse use, const char *command);
+
+/* Called by gu_app_load once the config is loaded, before the store
+ * opens (src/cli/state.c): as root, becomes [daemon] user, or refuses
+ * (`run`, GU_ERROR_ACCOUNT: exit 78) or warns (the other claimants)
+ * when none is set; as another account than [daemon] user, refuses;
+ * then takes the claimed lock into app->lock. */
+gboolean gu_app_enter_state (GuApp *app, GError **error);
 
 /* Loads what needs says into app (what it already holds is kept).
  * Unknown keys of the config are warned about (check-config makes them
@@ -88,8 +105,12 @@ extern const GuCommand gu_cmd_outbox;
 extern const GuCommand gu_cmd_send;
 extern const GuCommand gu_cmd_digest;
 extern const GuCommand gu_cmd_classify;
+extern const GuCommand gu_cmd_file;
+extern const GuCommand gu_cmd_remind;
 extern const GuCommand gu_cmd_check_config;
 extern const GuCommand gu_cmd_verify;
 extern const GuCommand gu_cmd_replay;
+extern const GuCommand gu_cmd_status;
+extern const GuCommand gu_cmd_purge;
 
 #endif

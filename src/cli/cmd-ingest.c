@@ -61,6 +61,9 @@ ingest_one (GuIntake *intake, const char *path, GDateTime *received)
 static int
 ingest_parse (GuCliArgs *args)
 {
+  /* Beside the daemon and other ingests (SQLite orders the writers),
+   * refused only during a replay: exit 75, the MTA tries again. */
+  gu_app_claim_state (GU_STATE_WRITER, "ingest");
   IngestOptions *o = g_new0 (IngestOptions, 1);
   args->options = o;
   args->free_options = ingest_options_free;

@@ -11,6 +11,8 @@
 static int
 replay_parse (GuCliArgs *args)
 {
+  /* Alone: it swaps the database under whoever else has it open. */
+  gu_app_claim_state (GU_STATE_REBUILD, "replay");
   return gu_cli_parse (args, "- rebuild the database from stored raw messages", NULL) ? GU_EXIT_OK
                                                                                       : GU_EXIT_USAGE;
 }

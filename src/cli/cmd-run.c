@@ -33,6 +33,8 @@ reload_app (gpointer data, GuDaemonWorld *world, GError **error)
 static int
 run_parse (GuCliArgs *args)
 {
+  /* One daemon per state folder, never as root. */
+  gu_app_claim_state (GU_STATE_DAEMON, "run");
   RunOptions *o = g_new0 (RunOptions, 1);
   args->options = o;
   args->free_options = g_free;

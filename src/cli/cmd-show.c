@@ -30,7 +30,7 @@ print_piece (const GuDossier *d, const GuPiece *piece)
   for (guint i = 0; i < d->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
-      if (gu_piece_find (doc->pieces, piece->key) != NULL && !(doc->flags & GU_DOC_LATE))
+      if (gu_piece_find (doc->pieces, piece->key) != NULL && gu_doc_counts (doc->flags))
         on_time = TRUE;
     }
   gu_output_printf ("  %s %s%s\n     %s\n", on_time ? "✓" : "✗", piece->key, piece->required ? "" : " (optional)",
@@ -40,8 +40,9 @@ print_piece (const GuDossier *d, const GuPiece *piece)
       const GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
       const GuPieceMatch *m = gu_piece_find (doc->pieces, piece->key);
       if (m != NULL)
-        gu_output_printf ("       %s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)" : "",
-                          m->evidence);
+        gu_output_printf ("       %s%s%s  [%s]\n", document_name (doc), doc->flags & GU_DOC_LATE ? " (LATE)"
+                                                                 : doc->flags & GU_DOC_EARLY ? " (EARLY)" : "",
+                          doc->flags & GU_DOC_OTHER_SENDER ? " (from another sender)" : "", m->evidence);
     }
 }
 
@@ -51,11 +52,19 @@ print_document (const GuCall *call, const GuDossierDocument *doc)
   g_autofree char *received = gu_call_local_time (call, doc->received_at);
   g_autofree char *size = g_format_size ((guint64) doc->size);
   gu_output_printf ("  %s  %s  %s  %.12s…%s%s%s\n", received, document_name (doc), size, doc->sha256,
-                    doc->flags & GU_DOC_LATE ? "  LATE" : "", doc->flags & GU_DOC_ARCHIVE ? "  (archive)" : "",
+                    doc->flags & GU_DOC_LATE ? "  LATE" : doc->flags & GU_DOC_EARLY ? "  EARLY" : "",
+                    doc->flags & GU_DOC_ARCHIVE ? "  (archive)" : "",
                     doc->pieces->len == 0 && !(doc->flags & (GU_DOC_ARCHIVE | GU_DOC_UNREADABLE | GU_DOC_EMPTY))
                       ? "  unclassified" : "");
   if (doc->unreadable_reason != NULL)
     gu_output_printf ("      could not be read: %s\n", doc->unreadable_reason);
+  if (doc->flags & GU_DOC_PROTECTED)
+    gu_output_printf ("      protected: needs a password; a copy without one was asked for\n");
+  if (doc->flags & GU_DOC_REPAIRED)
+    gu_output_printf ("      repaired: its MIME part was broken and recovered (the raw message is kept)\n");
+  if (doc->flags & GU_DOC_OTHER_SENDER)
+    gu_output_printf ("      from another sender: filed by the reference its message gave, not sent by the "
+                      "applicant (see the events; `guichet file` moves it)\n");
   if (doc->flags & GU_DOC_EMPTY)
     gu_output_printf ("      empty: %s\n", doc->flags & GU_DOC_ARCHIVE ? "the archive holds no file" : "0 bytes");
 }
@@ -82,6 +91,8 @@ print_history (const GuCall *call, const GuDossier *d)
       g_autofree char *received = gu_call_local_time (call, m->received_at);
       gu_output_printf ("  %s  %-9s %-10s <%s>  %s\n", received, gu_role_to_string (m->role),
                         gu_outcome_to_string (m->outcome), m->message_id, m->subject != NULL ? m->subject : "");
+      for (guint j = 0; m->links != NULL && j < m->links->len; j++)
+        gu_output_printf ("      link: %s\n", ((GuLink *) g_ptr_array_index (m->links, j))->url);
     }
   gu_output_printf ("\nEvents\n");
   for (guint i = 0; i < d->events->len; i++)

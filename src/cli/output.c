@@ -66,6 +66,8 @@ build_piece (JsonBuilder *b, const GuCall *call, const GuDossierDocument *doc)
   add_piece_keys (b, "evidence", doc->pieces, TRUE);
   json_builder_set_member_name (b, "late");
   json_builder_add_boolean_value (b, (doc->flags & GU_DOC_LATE) != 0);
+  json_builder_set_member_name (b, "early");
+  json_builder_add_boolean_value (b, (doc->flags & GU_DOC_EARLY) != 0);
   /* The JSON knows two sources: an automatic message's documents count
    * as the applicant's. */
   GuRole source = doc->source == GU_ROLE_STAFF ? GU_ROLE_STAFF : GU_ROLE_APPLICANT;
@@ -73,8 +75,33 @@ build_piece (JsonBuilder *b, const GuCall *call, const GuDossierDocument *doc)
   add_string (b, "type", or_null (doc->sniffed_type));
   add_string (b, "unreadable", or_null (doc->unreadable_reason));
   add_string (b, "state", or_null (gu_doc_state (doc->flags)));
+  /* Its MIME part was broken and recovered (issue 13): worth a look. */
+  json_builder_set_member_name (b, "repaired");
+  json_builder_add_boolean_value (b, (doc->flags & GU_DOC_REPAIRED) != 0);
+  /* Filed by the reference its message gave, from another sender than
+   * the applicant (issue 14): an admin may move it (`guichet file`). */
+  json_builder_set_member_name (b, "other_sender");
+  json_builder_add_boolean_value (b, (doc->flags & GU_DOC_OTHER_SENDER) != 0);
   add_local_time (b, "received_at", call, doc->received_at);
   json_builder_end_object (b);
+}
+
+/* The download links a message gave instead of attachments (issue 13):
+ * url and host each, never fetched. */
+static void
+build_links (JsonBuilder *b, GPtrArray *links)
+{
+  json_builder_set_member_name (b, "links");
+  json_builder_begin_array (b);
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      const GuLink *link = g_ptr_array_index (links, i);
+      json_builder_begin_object (b);
+      add_string (b, "url", link->url);
+      add_string (b, "host", link->host);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
 }
 
 static void
@@ -91,6 +118,7 @@ build_messages (JsonBuilder *b, const GuCall *call, const GuDossier *d)
       add_string (b, "role", or_null (gu_role_to_string (m->role)));
       add_string (b, "outcome", or_null (gu_outcome_to_string (m->outcome)));
       add_string (b, "subject", or_null (m->subject));
+      build_links (b, m->links);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -16,6 +16,7 @@ piece_free (gpointer p)
   GuPiece *piece = p;
   g_free (piece->key);
   g_free (piece->label);
+  g_free (piece->short_label);
   g_strfreev (piece->filename_patterns);
   g_strfreev (piece->content_phrases);
   g_strfreev (piece->exclude_phrases);
@@ -33,6 +34,7 @@ vocabulary_clear (GuVocabulary *v)
   g_strfreev (v->lead_labels);
   g_strfreev (v->consortium_words);
   g_strfreev (v->webmail_domains);
+  g_strfreev (v->legal_form_words);
 }
 
 void
@@ -43,6 +45,7 @@ gu_call_free (GuCall *call)
   g_free (call->path);
   g_free (call->id);
   g_free (call->name);
+  g_free (call->short_name);
   g_free (call->reference_prefix);
   g_free (call->language);
   g_free (call->timezone_name);
@@ -53,6 +56,8 @@ gu_call_free (GuCall *call)
   g_clear_pointer (&call->closes_end, g_date_time_unref);
   g_strfreev (call->eligible_categories);
   vocabulary_clear (&call->vocabulary);
+  g_strfreev (call->links.hosts);
+  g_strfreev (call->links.share_paths);
   g_free (call->service.name);
   g_free (call->service.postal_address);
   g_free (call->service.email);
@@ -106,6 +111,9 @@ load_piece (GKeyFile *kf, const char *group, const char *path, GPtrArray *proble
       gu_problem_add (problems, "%s: [%s]: no label", path, group);
       piece->label = g_strdup (piece->key);
     }
+  piece->short_label = g_key_file_get_locale_string (kf, group, "short", NULL, NULL);
+  if (piece->short_label == NULL)
+    piece->short_label = g_strdup (piece->label);
   GError *error = NULL;
   piece->required = g_key_file_get_boolean (kf, group, "required", &error);
   if (error != NULL)
@@ -170,6 +178,25 @@ load_window (GKeyFile *kf, GuCall *call, GError **error)
   return TRUE;
 }
 
+/* retention_days: a whole number of days, 0 (the default) for none. */
+static gboolean
+load_retention (GKeyFile *kf, GuCall *call, GError **error)
+{
+  g_autofree char *text = g_key_file_get_string (kf, "call", "retention_days", NULL);
+  if (text == NULL)
+    return TRUE;
+  char *end = NULL;
+  gint64 days = g_ascii_strtoll (g_strstrip (text), &end, 10);
+  if (*text == '\0' || *end != '\0' || days < 0 || days > 100 * 366)
+    {
+      g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
+                   "%s: [call] retention_days: \"%s\" is not a number of days", call->path, text);
+      return FALSE;
+    }
+  call->retention_days = (int) days;
+  return TRUE;
+}
+
 static gboolean
 load_header (GKeyFile *kf, GuCall *call, GError **error)
 {
@@ -188,6 +215,14 @@ load_header (GKeyFile *kf, GuCall *call, GError **error)
     }
   if (call->language == NULL)
     call->language = g_strdup ("fr");
+  call->short_name = g_key_file_get_string (kf, "call", "short_name", NULL);
+  if (call->short_name == NULL || *call->short_name == '\0')
+    {
+      g_free (call->short_name);
+      call->short_name = g_strdup (call->name);
+    }
+  if (!load_retention (kf, call, error))
+    return FALSE;
   g_autofree char *templates = g_key_file_get_string (kf, "call", "templates", NULL);
   g_autofree char *dir = g_path_get_dirname (call->path);
   call->templates_dir = templates != NULL ? g_canonicalize_filename (templates, dir)
@@ -218,6 +253,37 @@ load_vocabulary (GKeyFile *kf, GuCall *call, GPtrArray *problems)
   v->lead_labels = read_folded_list (kf, VOCABULARY, "lead_labels", call->path, problems, NULL);
   v->consortium_words = read_folded_list (kf, VOCABULARY, "consortium_words", call->path, problems, NULL);
   v->webmail_domains = read_folded_list (kf, VOCABULARY, "webmail_domains", call->path, problems, NULL);
+  v->legal_form_words = read_folded_list (kf, VOCABULARY, "legal_form_words", call->path, problems, NULL);
+}
+
+/* Reads a ';' list of [links], lower case, stripped; empty items are
+ * reported. */
+static char **
+read_link_list (GKeyFile *kf, const char *key, const char *path, GPtrArray *problems)
+{
+  gsize n = 0;
+  g_auto (GStrv) raw = g_key_file_get_string_list (kf, "links", key, &n, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  for (gsize i = 0; i < n; i++)
+    {
+      char *item = g_ascii_strdown (g_strstrip (raw[i]), -1);
+      if (*item == '\0')
+        {
+          gu_problem_add (problems, "%s: [links] %s: empty item", path, key);
+          g_free (item);
+          continue;
+        }
+      g_ptr_array_add (out, item);
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static void
+load_links (GKeyFile *kf, GuCall *call, GPtrArray *problems)
+{
+  call->links.hosts = read_link_list (kf, "hosts", call->path, problems);
+  call->links.share_paths = read_link_list (kf, "share_paths", call->path, problems);
 }
 
 /* Returns the value of group.key, stripped, or NULL (with a problem
@@ -282,7 +348,7 @@ load_pieces (GKeyFile *kf, GuCall *call, GPtrArray *problems)
   for (char **g = groups; *g; g++)
     {
       if (strcmp (*g, "call") == 0 || strcmp (*g, VOCABULARY) == 0 || strcmp (*g, "service") == 0
-          || strcmp (*g, "decision") == 0)
+          || strcmp (*g, "decision") == 0 || strcmp (*g, "links") == 0)
         continue;
       if (!g_str_has_prefix (*g, PIECE_PREFIX))
         {
@@ -350,6 +416,7 @@ gu_call_load (const char *path, GPtrArray *problems, GError **error)
     return NULL;
   report_duplicate_groups (text, call->path, problems);
   load_vocabulary (kf, call, problems);
+  load_links (kf, call, problems);
   load_service (kf, call, problems);
   load_decision (kf, call, problems);
   load_pieces (kf, call, problems);

@@ -9,6 +9,8 @@
 typedef struct {
   char *key;                 /* contract key, e.g. "budget_etude" */
   char *label;               /* in the call's language */
+  char *short_label;         /* "short" in the call file: a column header of a few
+                                characters (the digest's matrix); the label when absent */
   gboolean required;
   char **filename_patterns;  /* folded words/phrases looked for in file names */
   char **content_phrases;    /* folded phrases looked for in extracted text */
@@ -29,12 +31,23 @@ typedef struct {
   char **lead_labels;         /* "Chef de file : …": a consortium names its lead */
   char **consortium_words;    /* in a body or a category: a consortium applies */
   char **webmail_domains;     /* addresses there name no organisation */
+  char **legal_form_words;    /* "association", "sas", "commune de": left out when
+                               * organisation names are compared */
 } GuVocabulary;
 
 /* Who handles the dossiers: an acknowledgement from an administration
  * must name the service, its postal and email addresses and telephone
  * (Code des relations entre le public et l'administration, L112-11 and
  * R112-5). Strings from the call file, NULL when not given. */
+/* [links]: which links in a body are file-transfer or cloud services
+ * (doc/guichet-call.5). Lower case; empty lists when the section is absent. */
+typedef struct {
+  char **hosts;        /* "wetransfer.com": that host or one under it; "filesender.": a
+                          host starting so */
+  char **share_paths;  /* "/s/": a path starting so, then a token, on any host
+                          (Nextcloud and ownCloud shares live on their owners' hosts) */
+} GuLinkRules;
+
 typedef struct {
   char *name;
   char *postal_address;      /* may hold newlines */
@@ -60,6 +73,7 @@ typedef struct {
   char *path;
   char *id;                  /* file basename without .call, e.g. "fabrique-initiatives" */
   char *name;
+  char *short_name;          /* "short_name": the name in reply subjects; name when absent */
   char *reference_prefix;    /* "FI" */
   int reference_year;        /* 2020: year in references FI-2020-0001 */
   char *language;            /* "fr" */
@@ -75,6 +89,9 @@ typedef struct {
   GuService service;
   GuDecision decision;
   GPtrArray *pieces;         /* of GuPiece*, in file order */
+  int retention_days;        /* "retention_days": how long after the window closes a
+                                dossier's personal data is kept (guichet purge); 0: no limit */
+  GuLinkRules links;         /* [links]: download links that stand for attachments */
 } GuCall;
 
 /* Loads a call file. Problems that a person should fix but that do not

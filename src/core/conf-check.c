@@ -11,6 +11,7 @@
 #include "core/call.h"
 #include "core/conf.h"
 #include "core/problems.h"
+#include "util/account.h"
 #include "util/error.h"
 
 static gboolean
@@ -159,12 +160,33 @@ check_misc (const GuConfig *cfg, GPtrArray *problems)
       || hh < 0 || hh > 23 || mm < 0 || mm > 59)
     gu_problem_add (problems, "%s: [digest] time: \"%s\" is not HH:MM", cfg->path,
                  cfg->digest_time ? cfg->digest_time : "");
+  if (cfg->reminders_time == NULL || sscanf (cfg->reminders_time, "%d:%d%c", &hh, &mm, &extra) != 2
+      || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+    gu_problem_add (problems, "%s: [reminders] time: \"%s\" is not HH:MM", cfg->path,
+                    cfg->reminders_time ? cfg->reminders_time : "");
   if (cfg->filters_enabled && !g_file_test (cfg->filters_dir, G_FILE_TEST_IS_DIR))
     gu_problem_add (problems, "%s: [filters] dir: %s is not a readable folder", cfg->path, cfg->filters_dir);
   if (cfg->filters_timeout_seconds <= 0)
     gu_problem_add (problems, "%s: [filters] timeout_seconds must be positive", cfg->path);
   if (cfg->limits.archive_max_depth == 0 || cfg->limits.archive_max_ratio == 0)
     gu_problem_add (problems, "%s: [limits] archive limits must be positive", cfg->path);
+}
+
+/* The account root switches to must exist, and not be root itself:
+ * otherwise every command that opens the state refuses to start. */
+static void
+check_daemon_user (const GuConfig *cfg, GPtrArray *problems)
+{
+  if (cfg->daemon_user == NULL || *cfg->daemon_user == '\0')
+    return;
+  uid_t uid;
+  gid_t gid;
+  g_autoptr (GError) error = NULL;
+  if (!gu_account_lookup (cfg->daemon_user, &uid, &gid, &error))
+    gu_problem_add (problems, "%s: [daemon] user: %s", cfg->path, error->message);
+  else if (uid == 0)
+    gu_problem_add (problems, "%s: [daemon] user: \"%s\" has uid 0: name an unprivileged account",
+                    cfg->path, cfg->daemon_user);
 }
 
 void
@@ -174,4 +196,5 @@ gu_config_check (const GuConfig *cfg, GPtrArray *problems)
   check_imap (cfg, problems);
   check_smtp (cfg, problems);
   check_misc (cfg, problems);
+  check_daemon_user (cfg, problems);
 }

@@ -74,14 +74,20 @@ static const KeySpec key_specs[] = {
   { "staff", "domains", KEY_LIST, F (staff_domains), NULL },
   { "staff", "trusted_authserv_id", KEY_STRING, F (staff_trusted_authserv_id), NULL },
   { "staff", "require_authentication", KEY_BOOL, F (staff_require_authentication), "true" },
+  { "staff", "notify_applicant", KEY_BOOL, F (staff_notify_applicant), "true" },
   { "digest", "recipients", KEY_LIST, F (digest_recipients), NULL },
   { "digest", "time", KEY_STRING, F (digest_time), "08:00" },
+  { "reminders", "days_before", KEY_STRING, F (reminders_days_before), NULL },
+  { "reminders", "time", KEY_STRING, F (reminders_time), "09:00" },
   { "filters", "dir", KEY_PATH, F (filters_dir), GU_LIBEXECDIR "/filters" },
   { "filters", "timeout_seconds", KEY_INT, F (filters_timeout_seconds), "20" },
   { "filters", "enabled", KEY_BOOL, F (filters_enabled), "true" },
   { "filters", "memory_mb", KEY_INT, F (filters_memory_mb), "512" },
   { "filters", "cpu_seconds", KEY_INT, F (filters_cpu_seconds), "30" },
   { "filters", "max_output_kb", KEY_INT, F (filters_max_output_kb), "4096" },
+  { "ocr", "timeout_seconds", KEY_INT, F (ocr_timeout_seconds), "120" },
+  { "ocr", "max_pages", KEY_INT, F (ocr_max_pages), "20" },
+  { "ocr", "memory_mb", KEY_INT, F (ocr_memory_mb), "1024" },
   { "limits", "max_message_bytes", KEY_SIZE, F (limits.max_message_bytes), NULL },
   { "limits", "archive_max_entries", KEY_INT, F (limits.archive_max_entries), NULL },
   { "limits", "archive_max_total_bytes", KEY_SIZE, F (limits.archive_max_total_bytes), NULL },
@@ -94,6 +100,13 @@ static const KeySpec key_specs[] = {
   { "limits", "message_filter_seconds", KEY_INT, F (limits.message_filter_seconds), NULL },
   { "limits", "parser_memory_mb", KEY_INT, F (limits.parser_memory_mb), NULL },
   { "limits", "parser_seconds", KEY_INT, F (limits.parser_seconds), NULL },
+  { "daemon", "user", KEY_STRING, F (daemon_user), NULL },
+  { "status", "max_poll_age_minutes", KEY_INT, F (status_max_poll_age_minutes), "15" },
+  { "status", "max_backlog", KEY_INT, F (status_max_backlog), "200" },
+  { "status", "max_pending_age_minutes", KEY_INT, F (status_max_pending_age_minutes), "60" },
+  { "status", "max_failed", KEY_INT, F (status_max_failed), "0" },
+  { "status", "max_quarantined", KEY_INT, F (status_max_quarantined), "10" },
+  { "status", "min_free_mb", KEY_INT, F (status_min_free_mb), "1024" },
 };
 #undef F
 
@@ -269,6 +282,19 @@ load_group (GKeyFile *kf, const char *group, GuConfig *cfg, const char *base_dir
     }
 }
 
+/* A [reminders] days_before that is no list of days is said once, at
+ * loading, and turns the reminders off. */
+static void
+check_reminder_days (GuConfig *cfg, GPtrArray *problems)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) days = gu_config_reminder_days (cfg->reminders_days_before, &error);
+  if (days != NULL)
+    return;
+  gu_problem_add (problems, "%s: %s; no reminders", cfg->path, error->message);
+  g_clear_pointer (&cfg->reminders_days_before, g_free);
+}
+
 GuConfig *
 gu_config_load (const char *path, GPtrArray *problems, GError **error)
 {
@@ -294,6 +320,7 @@ gu_config_load (const char *path, GPtrArray *problems, GError **error)
         load_group (kf, *g, cfg, base_dir, problems);
     }
   resolve_maildir_url (cfg, base_dir);
+  check_reminder_days (cfg, problems);
   return cfg;
 }
 
@@ -312,6 +339,44 @@ gu_config_free (GuConfig *cfg)
     }
   g_free (cfg->path);
   g_free (cfg);
+}
+
+static gint
+larger_first (gconstpointer a, gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return x > y ? -1 : x < y;
+}
+
+GArray *
+gu_config_reminder_days (const char *text, GError **error)
+{
+  g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (int));
+  g_auto (GStrv) items = g_strsplit_set (text != NULL ? text : "", ",; \t", -1);
+  for (char **it = items; *it != NULL; it++)
+    {
+      if (**it == '\0')
+        continue;
+      char *end;
+      errno = 0;
+      gint64 n = g_ascii_strtoll (*it, &end, 10);
+      if (*end != '\0' || errno != 0 || n < 0 || n > 365 || !g_ascii_isdigit (**it))
+        {
+          g_set_error (error, GU_ERROR, GU_ERROR_CONFIG,
+                       "[reminders] days_before: \"%s\" is not a list of whole days (0 to 365), e.g. \"7, 2\"", text);
+          return NULL;
+        }
+      gboolean seen = FALSE;
+      for (guint i = 0; i < days->len && !seen; i++)
+        seen = g_array_index (days, int, i) == (int) n;
+      if (!seen)
+        {
+          int d = (int) n;
+          g_array_append_val (days, d);
+        }
+    }
+  g_array_sort (days, larger_first);
+  return g_steal_pointer (&days);
 }
 
 char *

@@ -59,9 +59,15 @@ typedef struct {
   char **staff_domains;
   char *staff_trusted_authserv_id;
   gboolean staff_require_authentication;
+  gboolean staff_notify_applicant;   /* tell the applicant when a staff letter is filed in
+                                      * their dossier (default true) */
 
   char **digest_recipients;
   char *digest_time;       /* "HH:MM" local time */
+
+  char *reminders_days_before; /* [reminders] days_before: "7, 2" (see
+                                * gu_config_reminder_days); NULL or "": off */
+  char *reminders_time;        /* "HH:MM" local time the daemon queues them after */
 
   char *filters_dir;
   int filters_timeout_seconds;
@@ -69,8 +75,24 @@ typedef struct {
   int filters_memory_mb;
   int filters_cpu_seconds;
   int filters_max_output_kb;
+  /* [ocr]: the filter named "ocr" (scans and photos) is slow: its own
+   * limits, and the pages it reads at most. */
+  int ocr_timeout_seconds;
+  int ocr_max_pages;
+  int ocr_memory_mb;
 
   GuLimits limits;
+
+  char *daemon_user;       /* [daemon] user: the account root switches to; NULL: none */
+
+  /* [status]: beyond these, `guichet status` says something needs
+   * attention (exit 1). */
+  int status_max_poll_age_minutes;    /* 15: the daemon lists its mailbox every minute */
+  int status_max_backlog;             /* 200 messages waiting at the last poll */
+  int status_max_pending_age_minutes; /* 60: the oldest reply not yet sent */
+  int status_max_failed;              /* 0 replies given up on */
+  int status_max_quarantined;         /* 10 messages quarantined since the last digest */
+  int status_min_free_mb;             /* 1024 MiB free under the state folder */
 } GuConfig;
 
 /* Resolves which file to read: explicit (from -c), else $GUICHET_CONFIG,
@@ -91,6 +113,12 @@ void gu_config_check (const GuConfig *cfg, GPtrArray *problems);
 /* Reads a secret (password) file, checking it is not readable by group or
  * others. Trailing newline removed. Returns a newly allocated string. */
 char *gu_config_read_secret (const char *path, GError **error);
+
+/* [reminders] days_before as numbers: text ("7, 2"; ',', ';' or blanks
+ * between whole numbers of days, 0 to 365) read into a new array of int,
+ * largest first, each once; empty for NULL or "". NULL with error
+ * (GU_ERROR_CONFIG) when text is not such a list. */
+GArray *gu_config_reminder_days (const char *text, GError **error);
 
 void gu_config_free (GuConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuConfig, gu_config_free)

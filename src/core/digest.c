@@ -20,6 +20,8 @@ gu_digest_item_free (GuDigestItem *item)
   g_free (item->state);
   g_free (item->detail);
   g_strfreev (item->keys);
+  g_strfreev (item->late_keys);
+  g_strfreev (item->early_keys);
   g_free (item);
 }
 
@@ -43,6 +45,9 @@ gu_digest_facts_new (const char *day)
   f->set_aside = new_list ();
   f->undelivered = new_list ();
   f->suppressed = new_list ();
+  f->unreadable = new_list ();
+  f->other_sender = new_list ();
+  f->per_day = g_array_new (FALSE, TRUE, sizeof (gint64));
   return f;
 }
 
@@ -53,8 +58,11 @@ gu_digest_facts_free (GuDigestFacts *f)
     return;
   g_free (f->day);
   GPtrArray *lists[] = { f->created, f->completed, f->missing, f->late_arrivals,
-                         f->unmatched, f->quarantined, f->set_aside, f->undelivered, f->suppressed };
+                         f->unmatched, f->quarantined, f->set_aside, f->undelivered, f->suppressed,
+                         f->unreadable, f->other_sender };
   for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
     g_ptr_array_unref (lists[i]);
+  g_free (f->chart_first);
+  g_array_unref (f->per_day);
   g_free (f);
 }

@@ -17,6 +17,9 @@ typedef struct {
                        (the names of core/states.h), never compared */
   char *detail;     /* an error or a reason */
   char **keys;      /* missing piece keys (missing list only) */
+  char **late_keys; /* of keys, those only a late document holds (missing list) */
+  char **early_keys;/* of keys, those only a document that did not count for
+                       another reason holds: received before the window */
 } GuDigestItem;
 
 GuDigestItem *gu_digest_item_new (void);
@@ -26,13 +29,18 @@ void gu_digest_item_free (GuDigestItem *item);
  * by gu_digest_facts_new. The day is [start, end) in the call's zone. */
 typedef struct {
   char *day;                /* YYYY-MM-DD */
-  gint64 early, incomplete, complete, late; /* dossiers by status, now */
+  /* Dossiers by status at the end of the day, and at the end of the day
+   * before (derived by the caller from the dossiers as they then stood). */
+  gint64 early, incomplete, complete, late;
+  gint64 prev_early, prev_incomplete, prev_complete, prev_late;
   GPtrArray *created;       /* first received during the day: at, reference,
                                who (applicant), what (organisation), state */
   GPtrArray *completed;     /* became complete during the day: at, reference,
                                who, what, state */
-  GPtrArray *missing;       /* every incomplete dossier: reference, who, what,
-                               keys (filled by the caller from the dossiers) */
+  GPtrArray *missing;       /* every incomplete dossier: at (its last document),
+                               reference, who, what, keys, late_keys,
+                               early_keys (filled by the caller from the
+                               dossiers), most advanced first, then oldest */
   GPtrArray *late_arrivals; /* received during the day after the deadline,
                                filed to a dossier: at, reference, who (sender),
                                what (subject) */
@@ -48,6 +56,19 @@ typedef struct {
                                reference, who (recipient), what, state, detail */
   GPtrArray *suppressed;    /* replies not sent during the day: at, reference,
                                who, what, detail (the reason) */
+  GPtrArray *unreadable;    /* documents received during the day that could not
+                               be read, whatever the reason (flag
+                               GU_DOC_UNREADABLE: encrypted, corrupt, "not read:"
+                               a budget): at, reference, who (its SHA-256),
+                               what (file name), detail (the reason) */
+  GPtrArray *other_sender;  /* during the day, a message quoting the reference
+                               or thread of another applicant's dossier: at,
+                               reference (where it was filed), who (sender),
+                               what (subject), detail (the note) */
+  char *chart_first;        /* YYYY-MM-DD: the day of per_day[0], or NULL */
+  GArray *per_day;          /* of gint64: new dossiers per day (call's zone) from
+                               chart_first to the digest's day; filled by the
+                               caller, empty before the call opens */
 } GuDigestFacts;
 
 /* Returns new facts for day with empty lists; free with

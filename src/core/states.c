@@ -67,6 +67,9 @@ static const char *const reply_kind_names[] = {
   [GU_REPLY_STAFF_RECEIPT] = "staff-receipt",
   [GU_REPLY_STAFF_UNMATCHED] = "staff-unmatched",
   [GU_REPLY_DIGEST] = "digest",
+  [GU_REPLY_APPLICANT_NOTICE] = "applicant-notice",
+  [GU_REPLY_REMINDER] = "reminder",
+  [GU_REPLY_OTHER_SENDER_RECEIPT] = "other-sender-receipt",
 };
 
 static const char *const event_kind_names[] = {
@@ -85,6 +88,8 @@ static const char *const event_kind_names[] = {
   [GU_EVENT_REPLY_SUPPRESSED] = "reply-suppressed",
   [GU_EVENT_REPLY_BOUNCED] = "reply-bounced",
   [GU_EVENT_CLASSIFIED_BY_ADMIN] = "classified-by-admin",
+  [GU_EVENT_BUDGET_EXCEEDED] = "budget-exceeded",
+  [GU_EVENT_PURGED] = "purged",
 };
 
 const char *

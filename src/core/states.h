@@ -77,6 +77,14 @@ typedef enum {
                              * dossier asked for */
   GU_REPLY_DIGEST,          /* "digest": the admins' daily digest (not a reply to
                              * a message: src/reply/digest.h composes it) */
+  GU_REPLY_APPLICANT_NOTICE,/* "applicant-notice": to a dossier's applicant, what
+                             * someone else added to it (a staff letter, another
+                             * sender's documents) and by whom */
+  GU_REPLY_REMINDER,        /* "reminder": before the deadline, to the applicant of
+                             * an incomplete dossier ([reminders] days_before) */
+  GU_REPLY_OTHER_SENDER_RECEIPT, /* "other-sender-receipt": to someone other than
+                             * the applicant (and no colleague of theirs) whose
+                             * documents went to a dossier by its reference */
 } GuReplyKind;
 
 const char *gu_reply_kind_to_string (GuReplyKind kind);
@@ -100,6 +108,10 @@ typedef enum {
   GU_EVENT_REPLY_SUPPRESSED,     /* "reply-suppressed" */
   GU_EVENT_REPLY_BOUNCED,        /* "reply-bounced" */
   GU_EVENT_CLASSIFIED_BY_ADMIN,  /* "classified-by-admin" */
+  GU_EVENT_BUDGET_EXCEEDED,      /* "budget-exceeded": a per-message budget ([limits]
+                                  * message_*) ran out; detail is msg->overruns' line */
+  GU_EVENT_PURGED,               /* "purged": `guichet purge` deleted personal data; detail
+                                  * says how much (no dossier, no message) */
 } GuEventKind;
 
 const char *gu_event_kind_to_string (GuEventKind kind);

@@ -14,6 +14,10 @@ static const struct { guint flag; const char *name; } flag_names[] = {
   { GU_DOC_FROM_FORWARD, "forwarded" },
   { GU_DOC_LATE, "late" },
   { GU_DOC_EMPTY, "empty" },
+  { GU_DOC_EARLY, "early" },
+  { GU_DOC_PROTECTED, "protected" },
+  { GU_DOC_REPAIRED, "repaired" },
+  { GU_DOC_OTHER_SENDER, "other-sender" },
 };
 
 char *
@@ -38,9 +42,17 @@ gu_doc_is_shown (guint flags)
   return !(flags & GU_DOC_ARCHIVE) || (flags & (GU_DOC_UNREADABLE | GU_DOC_EMPTY));
 }
 
+gboolean
+gu_doc_counts (guint flags)
+{
+  return !(flags & (GU_DOC_EARLY | GU_DOC_LATE));
+}
+
 const char *
 gu_doc_state (guint flags)
 {
+  if (flags & GU_DOC_PROTECTED)
+    return "protected";
   if (flags & GU_DOC_UNREADABLE)
     return "unreadable";
   if (flags & GU_DOC_EMPTY)
@@ -94,6 +106,14 @@ gu_document_free (GuDocument *doc)
   g_free (doc);
 }
 
+static gboolean hashing_deferred;
+
+void
+gu_documents_defer_hashing (void)
+{
+  hashing_deferred = TRUE;
+}
+
 void
 gu_document_set_content (GuDocument *doc, GBytes *bytes)
 {
@@ -102,7 +122,10 @@ gu_document_set_content (GuDocument *doc, GBytes *bytes)
   g_bytes_ref (bytes);
   g_clear_pointer (&doc->content, g_bytes_unref);
   doc->content = bytes;
-  gu_sha256_hex (data != NULL ? data : "", len, doc->sha256);
+  if (hashing_deferred)
+    doc->sha256[0] = '\0';
+  else
+    gu_sha256_hex (data != NULL ? data : "", len, doc->sha256);
 }
 
 void
@@ -122,6 +145,7 @@ gu_message_new (void)
   msg->references = g_ptr_array_new_with_free_func (g_free);
   msg->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_document_free);
   msg->overruns = g_ptr_array_new_with_free_func (g_free);
+  msg->links = g_ptr_array_new_with_free_func (gu_link_free);
   return msg;
 }
 
@@ -139,6 +163,7 @@ gu_message_free (GuMessage *msg)
   g_free (msg->reply_to);
   g_free (msg->return_path);
   g_ptr_array_unref (msg->overruns);
+  g_ptr_array_unref (msg->links);
   g_ptr_array_unref (msg->to);
   g_free (msg->subject);
   g_free (msg->in_reply_to);
@@ -190,7 +215,17 @@ dossier_message_free (gpointer p)
   g_free (m->message_id);
   g_free (m->received_at);
   g_free (m->subject);
+  g_clear_pointer (&m->links, g_ptr_array_unref);
   g_free (m);
+}
+
+void
+gu_link_free (gpointer p)
+{
+  GuLink *link = p;
+  g_free (link->url);
+  g_free (link->host);
+  g_free (link);
 }
 
 static void
@@ -209,6 +244,7 @@ gu_dossier_new (void)
   d->documents = g_ptr_array_new_with_free_func (dossier_document_free);
   d->messages = g_ptr_array_new_with_free_func (dossier_message_free);
   d->events = g_ptr_array_new_with_free_func (dossier_event_free);
+  d->receipts = g_ptr_array_new_with_free_func (g_free);
   return d;
 }
 
@@ -228,5 +264,6 @@ gu_dossier_free (GuDossier *d)
   g_ptr_array_unref (d->documents);
   g_ptr_array_unref (d->messages);
   g_ptr_array_unref (d->events);
+  g_ptr_array_unref (d->receipts);
   g_free (d);
 }

@@ -20,6 +20,15 @@ typedef enum {
   GU_DOC_FROM_FORWARD = 1 << 5, /* found inside a forwarded message/rfc822 */
   GU_DOC_LATE         = 1 << 6, /* arrived after the call's deadline */
   GU_DOC_EMPTY        = 1 << 7, /* 0 bytes; an archive: read to the end, held no file */
+  GU_DOC_EARLY        = 1 << 8, /* arrived before the call opened */
+  GU_DOC_PROTECTED    = 1 << 9, /* password-protected (an archive, a PDF, an Office file):
+                                 * kept, not read; set with GU_DOC_UNREADABLE */
+  GU_DOC_REPAIRED     = 1 << 10, /* its MIME part was broken (headers running into the
+                                  * body) and recovered as mail readers do; the raw
+                                  * message, kept as ever, holds it as sent */
+  GU_DOC_OTHER_SENDER = 1 << 11, /* filed by the reference or thread its message gave,
+                                  * from another sender than the dossier's applicant
+                                  * (and no colleague of theirs): shown as such */
 } GuDocFlags;
 
 /* Returns a newly allocated space-separated list of flag names ("" when
@@ -33,8 +42,13 @@ char *gu_doc_flags_to_string (guint flags);
 gboolean gu_doc_is_shown (guint flags);
 
 /* The state of doc/ARCHITECTURE.md's `show --json` pieces that the flags say
- * ("unreadable", "empty"), a static string, or NULL when none applies. */
+ * ("protected", "unreadable", "empty"), a static string, or NULL when none
+ * applies. */
 const char *gu_doc_state (guint flags);
+
+/* TRUE for a document that counts towards completeness: received inside
+ * the window (neither GU_DOC_EARLY nor GU_DOC_LATE). */
+gboolean gu_doc_counts (guint flags);
 
 /* One piece key a document satisfies, with the evidence that says why
  * (`filename:"budget"`, `content:"phase d'étude" sheet 2`, `admin`). */
@@ -67,7 +81,23 @@ GuDocument *gu_document_new (void);
 void gu_document_free (GuDocument *doc);
 /* Sets content and its SHA-256; takes its own reference to bytes. */
 void gu_document_set_content (GuDocument *doc, GBytes *bytes);
+
+/* From now on, gu_document_set_content leaves sha256 empty: for the
+ * parse worker, whose documents are hashed by the daemon that receives
+ * them (it believes no hash of the worker's), so that every byte is
+ * hashed once. */
+void gu_documents_defer_hashing (void);
 void gu_document_add_piece (GuDocument *doc, const char *key, const char *evidence);
+
+/* A link to a file-transfer or cloud service (the call's [links]) found
+ * in a message's body: recorded, never fetched. */
+typedef struct {
+  char *url;   /* as written, one line, valid UTF-8 */
+  char *host;  /* lower case, e.g. "wetransfer.com" */
+} GuLink;
+
+/* Frees a GuLink (a GDestroyNotify for arrays of them). */
+void gu_link_free (gpointer link);
 
 /* A parsed message. Strings are UTF-8, NULL when the header was absent.
  * Addresses are bare (local@domain), lower-cased domain. */
@@ -105,6 +135,9 @@ typedef struct {
   GPtrArray *overruns;    /* of char*: per-message budgets ([limits] message_*) this
                            * message exceeded, one line each saying which and what was
                            * left unread; empty when none */
+  GPtrArray *links;       /* of GuLink*: download links in body_text, found in the
+                           * daemon's process by pipeline (never set by parse, so
+                           * not on the wire); empty when none */
 } GuMessage;
 
 /* Returns a new empty message; free with gu_message_free. */
@@ -135,6 +168,8 @@ typedef struct {
   GuRole role;
   GuOutcome outcome;
   char *subject;
+  GPtrArray *links;        /* of GuLink*: its download links, loaded with a full
+                            * dossier; NULL when not loaded */
 } GuDossierMessage;
 
 typedef struct {
@@ -157,6 +192,8 @@ typedef struct {
   GPtrArray *documents;    /* of GuDossierDocument* */
   GPtrArray *messages;     /* of GuDossierMessage* */
   GPtrArray *events;       /* of GuDossierEvent* */
+  GPtrArray *receipts;     /* of char*: its messages' receipt times (ISO UTC), in
+                            * time order; always loaded: status needs them */
 } GuDossier;
 
 /* Returns a new empty dossier with empty arrays; free with gu_dossier_free. */

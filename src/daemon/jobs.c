@@ -1,12 +1,13 @@
 /* The daily jobs. Today the digest: once [digest] time has passed, the
- * previous day's digest joins the outbox, and the sender sends it. The
- * daily reminders (`guichet remind`) belong here too once the daemon
- * queues them. A job runs only after a pass that went through, so that
+ * previous day's digest joins the outbox, and the sender sends it; and
+ * on a reminder day, once [reminders] time has passed, the reminders
+ * (`guichet remind`). A job runs only after a pass that went through, so that
  * what it reports includes the mail that was waiting. */
 #include "config.h"
 
 #include "daemon/daemon-private.h"
 #include "pipeline/digest.h"
+#include "pipeline/remind.h"
 #include "util/error.h"
 
 /* Queues yesterday's digest when due. The store's claim makes it once a
@@ -33,10 +34,25 @@ queue_digest (GuJobs *jobs, const GuDaemonWorld *world, GDateTime *now)
   return queued;
 }
 
+/* Queues today's reminders when due (src/pipeline/remind.h): the store
+ * records the day, and the other days cost nothing. */
+static gboolean
+queue_reminders (const GuDaemonWorld *world, GDateTime *now)
+{
+  g_autoptr (GError) error = NULL;
+  guint queued = 0;
+  if (!gu_remind_daily (world->store, world->cfg, world->call, now, &queued, &error))
+    g_warning ("reminders: %s", error->message);
+  else if (queued > 0)
+    g_message ("%u reminders queued", queued);
+  return queued > 0;
+}
+
 gboolean
 gu_jobs_run (GuJobs *jobs, const GuDaemonWorld *world, GDateTime *now)
 {
-  return queue_digest (jobs, world, now);
+  gboolean digest = queue_digest (jobs, world, now);
+  return queue_reminders (world, now) || digest;
 }
 
 void

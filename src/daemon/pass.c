@@ -40,8 +40,17 @@ process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, guint *proc
   g_autoptr (GPtrArray) done = g_ptr_array_new ();
   g_autoptr (GPtrArray) quarantined = g_ptr_array_new ();
   gboolean ok = TRUE;
+  /* The whole batch goes to the parse workers at once: they parse on
+   * every core while the main thread classifies and stores in order. */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      GuSourceMessage *m = g_ptr_array_index (batch, i);
+      if (m->raw != NULL)
+        gu_intake_prefetch (intake, m->raw);
+    }
   for (guint i = 0; ok && i < batch->len && !gu_signals_stop_requested (); i++)
     ok = process_message (intake, g_ptr_array_index (batch, i), done, quarantined, error);
+  gu_intake_forget_prefetched (intake);
   *processed += done->len + quarantined->len;
   /* What committed is moved even when a later message failed; that
    * failure is the one reported. */
@@ -56,7 +65,8 @@ gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **e
 {
   *processed = 0;
   guint waiting = 0;
-  if (!gu_source_list_new (source, &waiting, error))
+  if (!gu_source_list_new (source, &waiting, error)
+      || !gu_store_record_poll (gu_intake_store (intake), waiting, error))
     return FALSE;
   if (waiting > 0)
     g_debug ("%u message(s) waiting", waiting);

@@ -46,25 +46,71 @@ owned_by (const GuMessage *msg, const char *owner)
          || (owner != NULL && msg->from_addr != NULL && g_ascii_strcasecmp (owner, msg->from_addr) == 0);
 }
 
+static const char *
+domain_of (const char *address)
+{
+  const char *at = address != NULL ? strrchr (address, '@') : NULL;
+  return at != NULL && at[1] != '\0' ? at + 1 : NULL;
+}
+
+gboolean
+gu_dossier_same_organisation (const GuCall *call, const char *address, const char *owner)
+{
+  const char *a = domain_of (address), *b = domain_of (owner);
+  if (a == NULL || b == NULL || g_ascii_strcasecmp (a, b) != 0)
+    return FALSE;
+  g_autofree char *folded = gu_text_fold (a);
+  return !gu_vocabulary_has (call->vocabulary.webmail_domains, folded);
+}
+
+gboolean
+gu_dossier_from_other_sender (const GuCall *call, const GuMessage *msg, const GuDossier *d)
+{
+  if (msg->role != GU_ROLE_APPLICANT || d == NULL || d->applicant == NULL || msg->from_addr == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (msg->from_addr, d->applicant) != 0
+         && !gu_dossier_same_organisation (call, msg->from_addr, d->applicant);
+}
+
+/* A reference or thread to dossier id (rule) that is not the sender's:
+ * followed when the message has documents to file, which are marked;
+ * else said in the note. */
+static void
+follow_other (GuMatch *m, GString *note, const GuMessage *msg, gint64 id, const char *rule, gboolean has_documents)
+{
+  if (has_documents)
+    {
+      *m = (GuMatch) { GU_MATCH_EXISTING, id, rule, NULL, .other_sender = TRUE };
+      g_string_append_printf (note, "from another sender, %s: filed by the %s it gives, its documents marked "
+                              "as from another sender", msg->from_addr != NULL ? msg->from_addr : "unknown", rule);
+    }
+  else
+    g_string_append_printf (note, "%s of another applicant's dossier not followed: no document to file", rule);
+}
+
 GuMatch
 gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gboolean has_documents)
 {
   GuMatch m = { .kind = GU_MATCH_NONE };
   GString *note = g_string_new (NULL);
-  if (facts->by_reference > 0 && owned_by (msg, facts->reference_owner))
-    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_reference, "reference", NULL };
+  gboolean ref_owned = facts->by_reference > 0 && owned_by (msg, facts->reference_owner);
+  gboolean ref_colleague = facts->by_reference > 0 && !ref_owned && facts->reference_colleague;
+  gboolean thread_owned = facts->by_thread > 0 && owned_by (msg, facts->thread_owner);
+  gboolean thread_colleague = facts->by_thread > 0 && !thread_owned && facts->thread_colleague;
+  if (ref_owned || ref_colleague)
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_reference, "reference", NULL, .colleague = ref_colleague };
+  else if (thread_owned || thread_colleague)
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_thread, "thread", NULL, .colleague = thread_colleague };
   else if (facts->by_reference > 0)
-    g_string_append (note, "reference to a dossier of another applicant not followed");
-  if (m.kind == GU_MATCH_NONE && facts->by_thread > 0)
-    {
-      if (owned_by (msg, facts->thread_owner))
-        m = (GuMatch) { GU_MATCH_EXISTING, facts->by_thread, "thread", NULL };
-      else
-        g_string_append (note, note->len ? "; thread of another applicant not followed"
-                                         : "thread of another applicant not followed");
-    }
+    follow_other (&m, note, msg, facts->by_reference, "reference", has_documents);
+  else if (facts->by_thread > 0)
+    follow_other (&m, note, msg, facts->by_thread, "thread", has_documents);
   if (m.kind == GU_MATCH_NONE && facts->sender_dossiers == 1 && msg->role != GU_ROLE_STAFF)
     m = (GuMatch) { GU_MATCH_EXISTING, facts->sender_dossier, "sender", NULL };
+  if (m.kind == GU_MATCH_NONE && msg->role == GU_ROLE_STAFF && facts->by_author > 0)
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_author, "author", NULL };
+  if (m.kind == GU_MATCH_NONE && msg->role == GU_ROLE_STAFF && facts->by_organisation > 0)
+    m = (GuMatch) { GU_MATCH_EXISTING, facts->by_organisation, "organisation", NULL };
   /* Staff never create dossiers (doc/ARCHITECTURE.md): unmatched, they are parked. */
   if (m.kind == GU_MATCH_NONE && has_documents && msg->role == GU_ROLE_APPLICANT)
     m = (GuMatch) { GU_MATCH_NEW, 0, "new", NULL };
@@ -72,11 +118,30 @@ gu_dossier_match (const GuMessage *msg, const GuMatchFacts *facts, gboolean has_
   return m;
 }
 
+/* Where the dossier stands against the window: at its first message
+ * that did not come before it (doc/ARCHITECTURE.md: early while nothing
+ * of it arrived inside the window). Without receipts (a dossier built by
+ * hand), its first receipt says. */
+static GuWindowPosition
+dossier_position (const GuCall *call, const GuDossier *dossier)
+{
+  for (guint i = 0; dossier->receipts != NULL && i < dossier->receipts->len; i++)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (g_ptr_array_index (dossier->receipts, i), NULL);
+      GuWindowPosition pos = t != NULL ? gu_call_window_position (call, t) : GU_WINDOW_ON_TIME;
+      if (pos != GU_WINDOW_EARLY)
+        return pos;
+    }
+  if (dossier->receipts != NULL && dossier->receipts->len > 0)
+    return GU_WINDOW_EARLY;
+  g_autoptr (GDateTime) first = g_date_time_new_from_iso8601 (dossier->first_received_at, NULL);
+  return first != NULL ? gu_call_window_position (call, first) : GU_WINDOW_ON_TIME;
+}
+
 GuDossierStatus
 gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *missing)
 {
-  g_autoptr (GDateTime) first = g_date_time_new_from_iso8601 (dossier->first_received_at, NULL);
-  GuWindowPosition pos = first != NULL ? gu_call_window_position (call, first) : GU_WINDOW_ON_TIME;
+  GuWindowPosition pos = dossier_position (call, dossier);
   gboolean complete = TRUE;
   for (guint i = 0; i < call->pieces->len; i++)
     {
@@ -85,7 +150,7 @@ gu_dossier_status (const GuCall *call, const GuDossier *dossier, GPtrArray *miss
       for (guint j = 0; j < dossier->documents->len && !have; j++)
         {
           const GuDossierDocument *doc = g_ptr_array_index (dossier->documents, j);
-          have = !(doc->flags & GU_DOC_LATE) && gu_piece_find (doc->pieces, piece->key) != NULL;
+          have = gu_doc_counts (doc->flags) && gu_piece_find (doc->pieces, piece->key) != NULL;
         }
       if (piece->required && !have)
         {

@@ -199,21 +199,12 @@ is_inline (GMimeObject *obj, gboolean named)
   return !g_mime_content_disposition_is_attachment (disposition);
 }
 
-/* Outlook's TNEF wrapper hides the real attachments; we keep it and say
- * plainly that it could not be read rather than guess at its content. */
-static gboolean
-is_tnef (const char *mime_type, const char *filename)
-{
-  return strcmp (mime_type, "application/ms-tnef") == 0
-         || strcmp (mime_type, "application/vnd.ms-tnef") == 0
-         || (filename != NULL && g_ascii_strcasecmp (filename, "winmail.dat") == 0);
-}
-
 static void
 add_document (GuParseCtx *ctx, GMimePart *part, char *mime_type, const Walk *w)
 {
   GMimeObject *obj = GMIME_OBJECT (part);
   g_autoptr (GBytes) content = gu_parse_part_bytes (part);
+  gboolean repaired = gu_parse_repair_base64_tail (part, &content);
   GuDocument *doc = gu_document_new ();
   doc->filename = gu_parse_part_filename (ctx, obj);
   doc->declared_type = mime_type;
@@ -222,12 +213,9 @@ add_document (GuParseCtx *ctx, GMimePart *part, char *mime_type, const Walk *w)
     doc->flags |= GU_DOC_INLINE_IMAGE;
   else if (is_inline (obj, doc->filename != NULL))
     doc->flags |= GU_DOC_INLINE;
-  if (is_tnef (mime_type, doc->filename))
-    {
-      doc->flags |= GU_DOC_UNREADABLE;
-      doc->unreadable_reason = g_strdup ("winmail.dat (Outlook TNEF): the files inside cannot be read; "
-                                         "send them as ordinary attachments");
-    }
+  /* Outlook's winmail.dat is a container like a zip: unpack opens it. */
+  if (repaired || (ctx->repair_marker != NULL && g_mime_object_get_header (obj, ctx->repair_marker) != NULL))
+    doc->flags |= GU_DOC_REPAIRED;
   gu_document_set_content (doc, content);
   gu_message_add_document (ctx->msg, doc);
 }

@@ -30,6 +30,8 @@ typedef struct {
   GMimeMessage *mime;           /* owned; NULL when GMime gave up */
   GuMessage *msg;               /* the result being filled */
   GMimeObject *body_part;       /* the part body_text came from, or NULL */
+  char *repair_marker;          /* owned; the header gu_parse_repair_separators put
+                                 * in the parts it repaired, NULL when none */
 } GuParseCtx;
 
 /* parse.c */
@@ -44,6 +46,19 @@ gboolean gu_parse_has_headers (GMimeMessage *mime);
 /* Re-cuts each part's content at the line end before its closing
  * boundary, whatever mix of CRLF and LF the message uses. */
 void gu_parse_repair_part_ends (GMimeMessage *mime);
+/* A part whose headers run straight into its body, without the blank
+ * line (the body's first line is no header): Thunderbird and Python's
+ * email start the body there, GMime reads on as headers and the part is
+ * lost. Returns a copy of data (*out_len bytes) where each such part gets
+ * the blank line, after a header called marker (so that the document can
+ * be flagged GU_DOC_REPAIRED), or NULL when no part needed it. marker is
+ * a header name no sender can guess. */
+char *gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsize *out_len);
+/* A base64 part whose last quantum is cut short ("QUJD" + "RE", no
+ * padding): GMime drops the 1 or 2 bytes it holds, Python's email pads
+ * and decodes them. When content (GMime's decoding of part) lacks them,
+ * replaces it with the whole and returns TRUE. */
+gboolean gu_parse_repair_base64_tail (GMimePart *part, GBytes **content);
 
 /* parse-headers.c: envelope and identity headers into ctx->msg. */
 void gu_parse_read_headers (GuParseCtx *ctx);

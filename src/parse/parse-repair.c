@@ -96,3 +96,173 @@ gu_parse_repair_part_ends (GMimeMessage *mime)
   if (top != NULL)
     gu_parse_find (top, TRUE, recut_visit, NULL);
 }
+
+/* ---- Parts without the blank line after their headers ---- */
+
+#define MAX_BOUNDARIES 64
+#define MAX_BOUNDARY_LEN 200
+
+/* Every boundary= parameter in data, wherever it is: a repair must find
+ * the parts GMime could not. */
+static GPtrArray *
+find_boundaries (const char *data, gsize len)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  static const char key[] = "boundary=";
+  gsize k = sizeof key - 1;
+  for (gsize i = 0; i + k < len && found->len < MAX_BOUNDARIES; i++)
+    {
+      if (g_ascii_strncasecmp (data + i, key, k) != 0)
+        continue;
+      gsize s = i + k, e;
+      gboolean quoted = data[s] == '"';
+      s += quoted;
+      for (e = s; e < len && e - s < MAX_BOUNDARY_LEN; e++)
+        if (quoted ? data[e] == '"' : (data[e] == ';' || g_ascii_isspace (data[e])))
+          break;
+      if (e > s)
+        g_ptr_array_add (found, g_strndup (data + s, e - s));
+      i = e;
+    }
+  return found;
+}
+
+/* An opening (not closing) boundary line of one of boundaries. */
+static gboolean
+opens_part (const char *line, gsize n, GPtrArray *boundaries)
+{
+  if (n < 3 || line[0] != '-' || line[1] != '-')
+    return FALSE;
+  for (guint i = 0; i < boundaries->len; i++)
+    {
+      const char *b = g_ptr_array_index (boundaries, i);
+      gsize bl = strlen (b);
+      if (n < 2 + bl || memcmp (line + 2, b, bl) != 0)
+        continue;
+      const char *rest = line + 2 + bl;
+      gsize rn = n - 2 - bl;
+      while (rn > 0 && (rest[rn - 1] == ' ' || rest[rn - 1] == '\t'))
+        rn--;
+      if (rn == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What Python's email takes for a header line: a field name of printable
+ * characters but ':' then ':', a continuation, or an mbox "From ". */
+static gboolean
+is_header_line (const char *line, gsize n)
+{
+  if (n > 0 && (line[0] == ' ' || line[0] == '\t'))
+    return TRUE;
+  if (n >= 5 && memcmp (line, "From ", 5) == 0)
+    return TRUE;
+  for (gsize i = 0; i < n; i++)
+    {
+      if (line[i] == ':')
+        return TRUE;
+      if ((guchar) line[i] < 0x21 || (guchar) line[i] > 0x7e)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+char *
+gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsize *out_len)
+{
+  g_autoptr (GPtrArray) boundaries = find_boundaries (data, len);
+  if (boundaries->len == 0)
+    return NULL;
+  GString *out = NULL;
+  gboolean in_headers = FALSE;
+  gsize copied = 0;
+  for (gsize pos = 0; pos < len;)
+    {
+      const char *nl = memchr (data + pos, '\n', len - pos);
+      gsize end = nl != NULL ? (gsize) (nl - data) + 1 : len;
+      gsize n = end - pos;
+      while (n > 0 && (data[pos + n - 1] == '\n' || data[pos + n - 1] == '\r'))
+        n--;
+      if (!in_headers)
+        in_headers = opens_part (data + pos, n, boundaries);
+      else if (n == 0)
+        in_headers = FALSE;
+      else if (!is_header_line (data + pos, n))
+        {
+          const char *eol = end - pos > n + 1 ? "\r\n" : "\n";
+          if (out == NULL)
+            out = g_string_sized_new (len + 256);
+          g_string_append_len (out, data + copied, (gssize) (pos - copied));
+          g_string_append_printf (out, "%s: missing blank line%s%s", marker, eol, eol);
+          copied = pos;
+          in_headers = FALSE;
+        }
+      pos = end;
+    }
+  if (out == NULL)
+    return NULL;
+  g_string_append_len (out, data + copied, (gssize) (len - copied));
+  *out_len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+/* ---- base64 that ends in an incomplete quantum ---- */
+
+static gboolean
+is_base64_char (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/';
+}
+
+/* The encoded bytes of a part, read from the start; the stream is left
+ * at its start for whoever reads it next. */
+static GByteArray *
+encoded_bytes (GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeStream *stream = content != NULL ? g_mime_data_wrapper_get_stream (content) : NULL;
+  if (stream == NULL || g_mime_stream_reset (stream) != 0)
+    return NULL;
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new ();
+  g_mime_stream_write_to_stream (stream, mem);
+  g_mime_stream_reset (stream);
+  GByteArray *array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+  return array;
+}
+
+gboolean
+gu_parse_repair_base64_tail (GMimePart *part, GBytes **content)
+{
+  if (g_mime_part_get_content_encoding (part) != GMIME_CONTENT_ENCODING_BASE64)
+    return FALSE;
+  g_autoptr (GByteArray) enc = encoded_bytes (part);
+  if (enc == NULL)
+    return FALSE;
+  /* The characters that count, up to padding; junk (line ends, spaces,
+   * stray bytes) is skipped as every decoder does. */
+  gsize count = 0;
+  guint i = 0;
+  char quantum[5] = "====";
+  for (; i < enc->len && enc->data[i] != '='; i++)
+    if (is_base64_char (enc->data[i]))
+      quantum[count++ % 4] = (char) enc->data[i];
+  gsize left = count % 4;
+  /* Padded, whole, or already decoded in full: nothing to add. One
+   * character alone holds no byte. */
+  if (i < enc->len || left < 2 || g_bytes_get_size (*content) != count / 4 * 3)
+    return FALSE;
+  for (gsize k = left; k < 4; k++)
+    quantum[k] = '=';
+  gsize n = 0;
+  g_autofree guchar *last = g_base64_decode (quantum, &n);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (*content, &len);
+  GByteArray *whole = g_byte_array_sized_new ((guint) (len + n));
+  g_byte_array_append (whole, data, (guint) len);
+  g_byte_array_append (whole, last, (guint) n);
+  g_bytes_unref (*content);
+  *content = g_byte_array_free_to_bytes (whole);
+  return TRUE;
+}

@@ -147,13 +147,22 @@ gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptio
 
   gsize off = skip_preamble (data, len);
   ctx.options = new_parser_options ();
-  ctx.mime = gu_parse_construct (ctx.options, data + off, len - off);
+  /* Named after the message's own hash: no sender can write it ahead,
+   * and a replay names it the same. */
+  ctx.repair_marker = g_strdup_printf ("X-Guichet-Repaired-%.16s", raw_sha256 != NULL ? raw_sha256 : "0");
+  gsize repaired_len = 0;
+  g_autofree char *repaired = gu_parse_repair_separators (data + off, len - off, ctx.repair_marker, &repaired_len);
+  if (repaired == NULL)
+    g_clear_pointer (&ctx.repair_marker, g_free);
+  ctx.mime = repaired != NULL ? gu_parse_construct (ctx.options, repaired, repaired_len)
+                              : gu_parse_construct (ctx.options, data + off, len - off);
   if (ctx.mime != NULL && gu_parse_has_headers (ctx.mime))
     read_mime_message (&ctx);
   else
     ctx.msg->parse_error = g_strdup ("no headers: not a mail message");
 
   settle_message_id (ctx.msg);
+  g_free (ctx.repair_marker);
   g_clear_object (&ctx.mime);
   g_mime_parser_options_free (ctx.options);
   return ctx.msg;

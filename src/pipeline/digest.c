@@ -21,13 +21,15 @@ gu_digest_yesterday (const GuCall *call, GDateTime *now)
 /* The day's bounds [start, end) as store time text, from local midnights
  * (a day of 23 or 25 hours when the clocks change). */
 static gboolean
-day_bounds (const GuCall *call, const char *day, char **start, char **end, GError **error)
+day_bounds (const GuCall *call, const char *day, GDate *date, char **start, char **end, GError **error)
 {
   int y, m, d;
   char extra;
   g_autoptr (GDateTime) first = NULL;
   if (day != NULL && sscanf (day, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && strlen (day) == 10)
     first = g_date_time_new (call->tz, y, m, d, 0, 0, 0);
+  if (first != NULL && date != NULL)
+    g_date_set_dmy (date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
   if (first == NULL)
     {
       g_set_error (error, GU_ERROR, GU_ERROR_USAGE, "\"%s\" is not a day (YYYY-MM-DD)", day != NULL ? day : "");
@@ -39,26 +41,176 @@ day_bounds (const GuCall *call, const char *day, char **start, char **end, GErro
   return TRUE;
 }
 
-/* Every incomplete dossier with its missing pieces, from the loaded
- * dossiers: the status rules live in src/dossier, not in SQL. */
-static void
-add_missing (const GuCall *call, GPtrArray *dossiers, GuDigestFacts *facts)
+/* The dossier as it stood before the instant end (store UTC text, which
+ * compares as text): its documents received before end. FALSE when it
+ * did not exist yet. The view borrows from d; free view->documents (a
+ * plain array) after use. Its receipts are all of d's: a dossier whose
+ * first messages came before the window and a later one inside it is
+ * seen by the later one's light (derive from d->receipts too once they
+ * are loaded everywhere, issue 14). */
+static gboolean
+view_at (const GuDossier *d, const char *end, GuDossier *view)
 {
+  if (d->first_received_at == NULL || strcmp (d->first_received_at, end) >= 0)
+    return FALSE;
+  *view = *d;
+  view->documents = g_ptr_array_new ();
+  for (guint i = 0; i < d->documents->len; i++)
+    {
+      GuDossierDocument *doc = g_ptr_array_index (d->documents, i);
+      if (doc->received_at != NULL && strcmp (doc->received_at, end) < 0)
+        g_ptr_array_add (view->documents, doc);
+    }
+  return TRUE;
+}
+
+static void
+count_status (GuDossierStatus status, gint64 *early, gint64 *incomplete, gint64 *complete, gint64 *late)
+{
+  switch (status)
+    {
+    case GU_STATUS_EARLY: (*early)++; break;
+    case GU_STATUS_INCOMPLETE: (*incomplete)++; break;
+    case GU_STATUS_COMPLETE: (*complete)++; break;
+    case GU_STATUS_LATE: (*late)++; break;
+    }
+}
+
+/* Of the missing keys, those a document holds that did not count: a late
+ * one, else one received before the window (the other reason the status
+ * rules leave a document out; GU_DOC_EARLY once issue 14 flags them). */
+static void
+split_marks (const GuDossier *view, GPtrArray *missing, GuDigestItem *item)
+{
+  g_autoptr (GPtrArray) late = g_ptr_array_new (), early = g_ptr_array_new ();
+  for (guint k = 0; k < missing->len; k++)
+    {
+      const char *key = g_ptr_array_index (missing, k);
+      gboolean is_late = FALSE, is_early = FALSE;
+      for (guint j = 0; j < view->documents->len; j++)
+        {
+          const GuDossierDocument *doc = g_ptr_array_index (view->documents, j);
+          if (gu_piece_find (doc->pieces, key) == NULL)
+            continue;
+          if (doc->flags & GU_DOC_LATE)
+            is_late = TRUE;
+          else
+            is_early = TRUE;
+        }
+      if (is_late || is_early)
+        g_ptr_array_add (is_late ? late : early, g_strdup (key));
+    }
+  g_ptr_array_add (late, NULL);
+  g_ptr_array_add (early, NULL);
+  item->late_keys = (char **) g_ptr_array_steal (late, NULL);
+  item->early_keys = (char **) g_ptr_array_steal (early, NULL);
+}
+
+/* One row of the matrix: an incomplete dossier as it stood (view). */
+static GuDigestItem *
+missing_item (const GuDossier *view, GPtrArray *missing)
+{
+  GuDigestItem *item = gu_digest_item_new ();
+  for (guint j = 0; j < view->documents->len; j++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (view->documents, j);
+      if (item->at == NULL || strcmp (doc->received_at, item->at) > 0)
+        {
+          g_free (item->at);
+          item->at = g_strdup (doc->received_at);
+        }
+    }
+  item->reference = g_strdup (view->reference);
+  item->who = g_strdup (view->applicant);
+  item->what = g_strdup (view->organisation);
+  item->state = g_strdup (gu_dossier_status_to_string (GU_STATUS_INCOMPLETE));
+  item->keys = g_new0 (char *, missing->len + 1);
+  for (guint k = 0; k < missing->len; k++)
+    item->keys[k] = g_strdup (g_ptr_array_index (missing, k));
+  split_marks (view, missing, item);
+  return item;
+}
+
+/* Most advanced first (fewest pieces missing), then oldest: the
+ * dossiers come in reference order, and the sort is stable. */
+static gint
+by_advance (gconstpointer a, gconstpointer b)
+{
+  guint na = g_strv_length ((*(GuDigestItem *const *) a)->keys);
+  guint nb = g_strv_length ((*(GuDigestItem *const *) b)->keys);
+  return na < nb ? -1 : na > nb;
+}
+
+/* The counts at the end of the day and of the day before, and every
+ * dossier incomplete at the end of the day with its marks, from the
+ * loaded dossiers: the status rules live in src/dossier, not in SQL. */
+static void
+add_standing (const GuCall *call, GPtrArray *dossiers, const char *start, const char *end,
+              GuDigestFacts *f)
+{
+  f->early = f->incomplete = f->complete = f->late = 0;
   for (guint i = 0; i < dossiers->len; i++)
     {
       const GuDossier *d = g_ptr_array_index (dossiers, i);
-      g_autoptr (GPtrArray) missing = g_ptr_array_new ();
-      if (gu_dossier_status (call, d, missing) != GU_STATUS_INCOMPLETE || missing->len == 0)
+      GuDossier view;
+      if (view_at (d, start, &view))
+        {
+          count_status (gu_dossier_status (call, &view, NULL),
+                        &f->prev_early, &f->prev_incomplete, &f->prev_complete, &f->prev_late);
+          g_ptr_array_unref (view.documents);
+        }
+      if (!view_at (d, end, &view))
         continue;
-      GuDigestItem *item = gu_digest_item_new ();
-      item->reference = g_strdup (d->reference);
-      item->who = g_strdup (d->applicant);
-      item->what = g_strdup (d->organisation);
-      item->state = g_strdup (gu_dossier_status_to_string (d->status));
-      item->keys = g_new0 (char *, missing->len + 1);
-      for (guint k = 0; k < missing->len; k++)
-        item->keys[k] = g_strdup (g_ptr_array_index (missing, k));
-      g_ptr_array_add (facts->missing, item);
+      g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+      GuDossierStatus status = gu_dossier_status (call, &view, missing);
+      count_status (status, &f->early, &f->incomplete, &f->complete, &f->late);
+      if (status == GU_STATUS_INCOMPLETE && missing->len > 0)
+        g_ptr_array_add (f->missing, missing_item (&view, missing));
+      g_ptr_array_unref (view.documents);
+    }
+  g_ptr_array_sort (f->missing, by_advance);
+}
+
+/* The local calendar day of an instant (store UTC text). */
+static gboolean
+local_date (const GuCall *call, const char *utc, GDate *out)
+{
+  g_autoptr (GDateTime) t = utc != NULL ? g_date_time_new_from_iso8601 (utc, NULL) : NULL;
+  if (t == NULL)
+    return FALSE;
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (t, call->tz);
+  g_date_set_dmy (out, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  return TRUE;
+}
+
+/* New dossiers per day, from the opening day to the digest's day (or the
+ * closing day, when the call is closed). */
+static void
+add_chart (const GuCall *call, GPtrArray *dossiers, const GDate *day, GuDigestFacts *f)
+{
+  GDate first, last;
+  g_date_set_dmy (&first, g_date_time_get_day_of_month (call->opens), g_date_time_get_month (call->opens),
+                  g_date_time_get_year (call->opens));
+  g_date_set_dmy (&last, g_date_time_get_day_of_month (call->closes), g_date_time_get_month (call->closes),
+                  g_date_time_get_year (call->closes));
+  if (g_date_compare (day, &last) < 0)
+    last = *day;
+  if (g_date_compare (&first, &last) > 0)
+    return;
+  char text[16];
+  g_date_strftime (text, sizeof text, "%Y-%m-%d", &first);
+  f->chart_first = g_strdup (text);
+  g_array_set_size (f->per_day, (guint) g_date_days_between (&first, &last) + 1);
+  for (guint i = 0; i < dossiers->len; i++)
+    {
+      const GuDossier *d = g_ptr_array_index (dossiers, i);
+      GDate at;
+      if (!local_date (call, d->first_received_at, &at))
+        continue;
+      gint n = g_date_days_between (&first, &at);
+      if (n >= 0 && (guint) n < f->per_day->len)
+        g_array_index (f->per_day, gint64, n)++;
     }
 }
 
@@ -92,7 +244,8 @@ gu_digest_build (GuStore *store, const GuConfig *cfg, const GuCall *call, const 
                  GError **error)
 {
   g_autofree char *start = NULL, *end = NULL;
-  if (!day_bounds (call, day, &start, &end, error))
+  GDate date;
+  if (!day_bounds (call, day, &date, &start, &end, error))
     return NULL;
   g_autofree char *deadline = gu_store_time_text (call->closes_end);
   g_autoptr (GuDigestFacts) facts = gu_digest_facts_new (day);
@@ -101,7 +254,8 @@ gu_digest_build (GuStore *store, const GuConfig *cfg, const GuCall *call, const 
   g_autoptr (GPtrArray) dossiers = gu_store_dossier_list (store, call->id, NULL, error);
   if (dossiers == NULL)
     return NULL;
-  add_missing (call, dossiers, facts);
+  add_standing (call, dossiers, start, end, facts);
+  add_chart (call, dossiers, &date, facts);
   g_autofree char *csv = gu_dossier_csv (call, dossiers);
   return compose (cfg, call, facts, csv, subject, error);
 }

@@ -11,4 +11,12 @@
 gboolean gu_filing_file_message (GuIntake *intake, const GuMessage *msg, const GuReceipt *receipt,
                                  gint64 message_row, GuIntakeResult *result, GError **error);
 
+/* Files the stored message message_row in dossier_id (moving it out of
+ * the one it was in, whose status is derived again), recording why
+ * ("filed by the admin", "filed by the staff answer <id>") in the events
+ * of both; inside the caller's transaction. The caller derives the
+ * status of dossier_id. */
+gboolean gu_filing_move_message (GuStore *store, const GuCall *call, gint64 message_row, gint64 dossier_id,
+                                 const char *why, GError **error);
+
 #endif

@@ -3,6 +3,7 @@
 #ifndef GU_PIPELINE_INTAKE_PRIVATE_H
 #define GU_PIPELINE_INTAKE_PRIVATE_H
 
+#include "isolate/isolate.h"
 #include "parse/parse.h"
 #include "pipeline/intake.h"
 
@@ -13,6 +14,8 @@ struct GuIntake {
   GuClassifier *classifier;     /* NULL: documents are not classified */
   char *own_address;            /* [smtp] from, bare; NULL when unset */
   GuParseOptions parse_options; /* borrows own_address and cfg's lists */
+  GuParserPool *parsers;        /* the walled parse workers, started as needed */
+  GHashTable *prefetched;       /* raw GBytes (by address) -> Prefetched: gu_intake_prefetch */
 };
 
 #endif

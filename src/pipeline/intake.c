@@ -6,11 +6,11 @@
 #include "pipeline/dedupe.h"
 #include "pipeline/filing.h"
 #include "pipeline/intake-private.h"
-#include "unpack/unpack.h"
+#include "pipeline/links.h"
+#include "isolate/isolate.h"
 #include "util/address.h"
 #include "util/error.h"
 #include "util/hash.h"
-#include "util/sniff.h"
 
 GuIntake *
 gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassifier *classifier)
@@ -21,6 +21,8 @@ gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassi
   intake->call = call;
   intake->classifier = classifier;
   intake->own_address = gu_address_of_mailbox (cfg->smtp_from);
+  intake->parsers = gu_parser_pool_new (0, &cfg->limits);
+  intake->prefetched = g_hash_table_new (NULL, NULL);
   intake->parse_options = (GuParseOptions) {
     .own_address = intake->own_address,
     .staff_addresses = (const char *const *) cfg->staff_addresses,
@@ -31,11 +33,20 @@ gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassi
   return intake;
 }
 
+GuStore *
+gu_intake_store (const GuIntake *intake)
+{
+  return intake->store;
+}
+
 void
 gu_intake_free (GuIntake *intake)
 {
   if (intake == NULL)
     return;
+  gu_intake_forget_prefetched (intake);
+  g_hash_table_unref (intake->prefetched);
+  gu_parser_pool_free (intake->parsers);
   g_free (intake->own_address);
   g_free (intake);
 }
@@ -71,35 +82,64 @@ oversized_message (GBytes *raw, const char *raw_sha256, guint64 limit)
   return msg;
 }
 
+/* A message handed to the workers ahead of its turn: its hash, and the
+ * job parsing it meanwhile. */
+typedef struct {
+  GBytes *raw;      /* referenced: its address is the key, and must not be reused */
+  char raw_sha256[GU_SHA256_HEX_LEN + 1];
+  GuParseJob *job;  /* NULL when the message is not to be parsed (too large) */
+} Prefetched;
+
 static void
-sniff_documents (GuMessage *msg)
+prefetched_free (Prefetched *p)
 {
-  for (guint i = 0; i < msg->documents->len; i++)
-    {
-      GuDocument *doc = g_ptr_array_index (msg->documents, i);
-      if (doc->sniffed_type != NULL || doc->content == NULL)
-        continue;
-      gsize len;
-      const void *data = g_bytes_get_data (doc->content, &len);
-      doc->sniffed_type = gu_sniff_type (data, len);
-    }
+  g_bytes_unref (p->raw);
+  g_free (p);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Prefetched, prefetched_free)
+
+void
+gu_intake_prefetch (GuIntake *intake, GBytes *raw)
+{
+  if (g_hash_table_contains (intake->prefetched, raw))
+    return;
+  Prefetched *p = g_new0 (Prefetched, 1);
+  p->raw = g_bytes_ref (raw);
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  gu_sha256_hex (data != NULL ? data : "", len, p->raw_sha256);
+  if (len <= intake->cfg->limits.max_message_bytes)
+    p->job = gu_parser_pool_submit (intake->parsers, raw, p->raw_sha256, &intake->parse_options);
+  g_hash_table_insert (intake->prefetched, raw, p);
 }
 
+/* Takes raw's prefetched entry out of the table, or NULL. Free it with
+ * prefetched_free; its job is the caller's to finish. */
+static Prefetched *
+take_prefetched (GuIntake *intake, GBytes *raw)
+{
+  gpointer value = NULL;
+  if (!g_hash_table_steal_extended (intake->prefetched, raw, NULL, &value))
+    return NULL;
+  return value;
+}
+
+/* Parsing, sniffing and unpacking happen in a walled worker process
+ * (src/isolate): what comes back is distrusted there. Filters are slow:
+ * they run before the transaction takes the database's write lock, never
+ * inside it. NULL with error when no worker could take the message (it
+ * stays where it is, to be tried again). */
 static GuMessage *
-parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256)
+parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256, GuParseJob *job, GError **error)
 {
   if (g_bytes_get_size (raw) > intake->cfg->limits.max_message_bytes)
     return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
-  GuMessage *msg = gu_parse_message_hashed (raw, raw_sha256, &intake->parse_options);
-  if (msg->parse_error == NULL)
-    {
-      sniff_documents (msg);
-      gu_unpack_message (msg, &intake->cfg->limits);
-      /* Filters are slow: they run before the transaction takes the
-       * database's write lock, never inside it. */
-      if (intake->classifier != NULL && msg->role != GU_ROLE_AUTOMATIC)
-        gu_classify_message (intake->classifier, msg);
-    }
+  if (job == NULL)
+    job = gu_parser_pool_submit (intake->parsers, raw, raw_sha256, &intake->parse_options);
+  GuMessage *msg = gu_parse_job_finish (intake->parsers, job, error);
+  if (msg != NULL && msg->parse_error == NULL && intake->classifier != NULL
+      && msg->role != GU_ROLE_AUTOMATIC)
+    gu_classify_message (intake->classifier, msg);
   return msg;
 }
 
@@ -131,15 +171,18 @@ choose_outcome (const GuMessage *msg)
   return GU_OUTCOME_STORED;  /* until filing says more */
 }
 
-/* Pieces that arrive after the deadline are kept and shown as late; they
- * never complete a dossier (doc/ARCHITECTURE.md). */
+/* Pieces that arrive before the window or after the deadline are kept
+ * and shown as early or late; they never complete a dossier
+ * (doc/ARCHITECTURE.md). */
 static void
-flag_late_documents (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt)
+flag_documents_outside_window (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt)
 {
-  if (gu_call_window_position (intake->call, receipt->received_at) != GU_WINDOW_LATE)
+  GuWindowPosition pos = gu_call_window_position (intake->call, receipt->received_at);
+  if (pos == GU_WINDOW_ON_TIME)
     return;
   for (guint i = 0; i < msg->documents->len; i++)
-    ((GuDocument *) g_ptr_array_index (msg->documents, i))->flags |= GU_DOC_LATE;
+    ((GuDocument *) g_ptr_array_index (msg->documents, i))->flags |= pos == GU_WINDOW_LATE ? GU_DOC_LATE
+                                                                                          : GU_DOC_EARLY;
 }
 
 static GuEventKind
@@ -187,6 +230,20 @@ note_truncated (GuIntake *intake, const GuMessage *msg, gint64 row, const GuInta
   return gu_store_add_event (intake->store, row, dossier, GU_EVENT_TRUNCATED, msg->truncated, error);
 }
 
+/* Each per-message budget that ran out (unpack, classify) is said in
+ * the dossier's events, and so in `show`; the digest counts them. */
+static gboolean
+note_overruns (GuIntake *intake, const GuMessage *msg, gint64 row, const GuIntakeResult *result,
+               GError **error)
+{
+  gint64 dossier = result->dossier != NULL ? result->dossier->id : 0;
+  for (guint i = 0; i < msg->overruns->len; i++)
+    if (!gu_store_add_event (intake->store, row, dossier, GU_EVENT_BUDGET_EXCEEDED,
+                             g_ptr_array_index (msg->overruns, i), error))
+      return FALSE;
+  return TRUE;
+}
+
 /* Inserts the message row, its documents and its first event; then
  * files it, or, when it goes to no dossier, notes what it says. */
 static gboolean
@@ -196,11 +253,12 @@ record_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, cons
   gboolean reused;
   gint64 row;
   GuOutcome outcome = choose_outcome (msg);
-  flag_late_documents (intake, msg, receipt);
+  flag_documents_outside_window (intake, msg, receipt);
   if (!gu_store_message_id_known (intake->store, msg->message_id, &reused, error)
       || !gu_store_insert_message (intake->store, msg, receipt, outcome, msg->parse_error, content_key, &row,
                                    error)
       || !gu_store_insert_documents (intake->store, row, msg, error)
+      || !gu_links_record (intake, msg, row, error)
       || !gu_store_add_event (intake->store, row, 0, event_kind (msg, reused), msg->parse_error, error))
     return FALSE;
   result->message_row = row;
@@ -209,8 +267,10 @@ record_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, cons
     return gu_filing_file_message (intake, msg, receipt, row, result, error)
            && note_sender (intake, msg, row, result, error)
            && note_truncated (intake, msg, row, result, error)
+           && note_overruns (intake, msg, row, result, error)
            && gu_answer_message (intake, msg, receipt, result, error);
   return note_sender (intake, msg, row, result, error) && note_truncated (intake, msg, row, result, error)
+         && note_overruns (intake, msg, row, result, error)
          && gu_answer_match_bounce (intake, msg, row, error);
 }
 
@@ -255,6 +315,48 @@ is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *conten
   return TRUE;
 }
 
+/* Hashes raw, or takes the hash and the parse job of its prefetch. */
+static GuParseJob *
+hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65])
+{
+  g_autoptr (Prefetched) p = take_prefetched (intake, raw);
+  if (p != NULL)
+    {
+      memcpy (raw_sha, p->raw_sha256, 65);
+      return p->job;
+    }
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
+  return NULL;
+}
+
+/* A prefetched job whose message turned out a duplicate: its answer is
+ * not needed, only its end. */
+static void
+discard_job (GuIntake *intake, GuParseJob *job)
+{
+  if (job == NULL)
+    return;
+  g_autoptr (GError) ignored = NULL;
+  gu_message_free (gu_parse_job_finish (intake->parsers, job, &ignored));
+}
+
+void
+gu_intake_forget_prefetched (GuIntake *intake)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, intake->prefetched);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Prefetched *p = value;
+      discard_job (intake, p->job);
+      prefetched_free (p);
+      g_hash_table_iter_remove (&it);
+    }
+}
+
 gboolean
 gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIntakeResult *result,
                    GError **error)
@@ -264,19 +366,24 @@ gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIn
   const void *data = g_bytes_get_data (raw, &len);
   /* Hashed once: the duplicate check, the blob and the message share it. */
   char raw_sha[65];
-  gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
+  GuParseJob *job = hash_or_prefetched (intake, raw, raw_sha);
   gint64 existing;
-  if (!gu_store_find_message_by_raw (intake->store, raw_sha, &existing, error))
-    return FALSE;
+  char stored_sha[65];
+  if (!gu_store_find_message_by_raw (intake->store, raw_sha, &existing, error)
+      || (existing == 0 && !gu_store_put_blob (intake->store, raw, raw_sha, stored_sha, error)))
+    {
+      discard_job (intake, job);
+      return FALSE;
+    }
   if (existing != 0)
     {
+      discard_job (intake, job);
       result->outcome = GU_OUTCOME_DUPLICATE;
       return TRUE;
     }
-  char stored_sha[65];
-  if (!gu_store_put_blob (intake->store, raw, raw_sha, stored_sha, error))
+  g_autoptr (GuMessage) msg = parse_stage (intake, raw, raw_sha, job, error);
+  if (msg == NULL)
     return FALSE;
-  g_autoptr (GuMessage) msg = parse_stage (intake, raw, raw_sha);
   char content_key[65];
   gu_dedupe_content_key (data != NULL ? data : "", len, content_key);
   gboolean duplicate;

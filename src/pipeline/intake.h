@@ -24,6 +24,10 @@ GuIntake *gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call
 void gu_intake_free (GuIntake *intake);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuIntake, gu_intake_free)
 
+/* The store intake writes to (borrowed): the daemon records its polls
+ * there (`guichet status`). */
+GuStore *gu_intake_store (const GuIntake *intake);
+
 typedef struct {
   GuOutcome outcome;         /* what became of the message */
   gint64 message_row;        /* 0 for a duplicate */
@@ -31,6 +35,8 @@ typedef struct {
                               * after it (status included), or NULL */
   gboolean dossier_created;  /* the message opened that dossier */
   GuDossierStatus previous_status; /* its status before, unless dossier_created */
+  gint64 filed_row;          /* a staff answer naming a reference: the parked
+                              * letter it filed in the dossier, else 0 */
 } GuIntakeResult;
 
 /* Frees what result holds and zeroes it. */
@@ -43,6 +49,17 @@ void gu_intake_result_clear (GuIntakeResult *result);
  * `ingest` prints is gu_intake_result_line. */
 gboolean gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt,
                             GuIntakeResult *result, GError **error);
+
+/* Hands raw to the parse workers ahead of its gu_intake_process, so
+ * that a batch is parsed on every core while the messages before it are
+ * classified and stored. raw must be the same GBytes (by address) later
+ * given to gu_intake_process, and stay alive until then; every
+ * prefetched message must be processed (or the intake freed). */
+void gu_intake_prefetch (GuIntake *intake, GBytes *raw);
+
+/* Ends the prefetched jobs that were not processed (a batch cut short
+ * by a stop or an error); their messages will be fetched again. */
+void gu_intake_forget_prefetched (GuIntake *intake);
 
 /* Returns the line doc/ARCHITECTURE.md's `ingest` contract prints for a result:
  * "REF STATUS" or "- OUTCOME". Newly allocated. */

@@ -10,4 +10,6 @@ src_pipeline_libgu_pipeline_a_SOURCES = \
 	src/pipeline/override.c src/pipeline/override.h \
 	src/pipeline/replay.c src/pipeline/replay.h \
 	src/pipeline/delivery.c src/pipeline/delivery.h \
-	src/pipeline/digest.c src/pipeline/digest.h
+	src/pipeline/digest.c src/pipeline/digest.h \
+	src/pipeline/remind.c src/pipeline/remind.h \
+	src/pipeline/links.c src/pipeline/links.h

@@ -15,4 +15,15 @@
 gboolean gu_override_apply (const GuCall *call, GuStore *store, const char *reference, const char *sha256,
                             const char *const *keys, GuDossierStatus *status, GError **error);
 
+/* Files the stored message named by message_id (its Message-ID) or, when
+ * NULL, raw_sha256 (replay) in dossier reference, moving it out of the
+ * dossier it was in (`guichet file`): inside the caller's transaction;
+ * records the events and the filing itself (so that replay files it
+ * again) and derives the statuses again. *status receives the dossier's
+ * new status. GU_ERROR_NOT_FOUND when the message or dossier does not
+ * exist. */
+gboolean gu_override_file_message (const GuCall *call, GuStore *store, const char *message_id,
+                                   const char *raw_sha256, const char *reference, GuDossierStatus *status,
+                                   GError **error);
+
 #endif

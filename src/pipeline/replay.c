@@ -13,6 +13,7 @@
 typedef struct {
   GPtrArray *raws;       /* GuStoredRaw*, in processing order */
   GPtrArray *overrides;  /* GuOverride*, in the order they were made */
+  GPtrArray *filings;    /* GuFiling*: messages an admin filed, in order */
   GPtrArray *outbox;     /* GuOutboxRow* */
 } History;
 
@@ -21,6 +22,7 @@ history_clear (History *h)
 {
   g_clear_pointer (&h->raws, g_ptr_array_unref);
   g_clear_pointer (&h->overrides, g_ptr_array_unref);
+  g_clear_pointer (&h->filings, g_ptr_array_unref);
   g_clear_pointer (&h->outbox, g_ptr_array_unref);
 }
 
@@ -32,6 +34,9 @@ read_history (GuStore *store, const GuCall *call, History *h, GError **error)
     return FALSE;
   h->overrides = gu_store_override_list (store, call->id, error);
   if (h->overrides == NULL)
+    return FALSE;
+  h->filings = gu_store_filing_list (store, call->id, error);
+  if (h->filings == NULL)
     return FALSE;
   h->outbox = gu_store_outbox_list (store, error);
   return h->outbox != NULL;
@@ -90,15 +95,40 @@ reapply_overrides (const GuCall *call, GuStore *fresh, GPtrArray *overrides, GEr
   return TRUE;
 }
 
+/* An admin's filings too: a message is named by its raw SHA-256, which
+ * replay gives it again. Before the overrides, which may name the
+ * documents a filing brought. */
+static gboolean
+refile_messages (const GuCall *call, GuStore *fresh, GPtrArray *filings, GError **error)
+{
+  for (guint i = 0; i < filings->len; i++)
+    {
+      const GuFiling *f = g_ptr_array_index (filings, i);
+      GuDossierStatus status;
+      if (!gu_store_begin (fresh, error))
+        return FALSE;
+      if (!gu_override_file_message (call, fresh, NULL, f->raw_sha256, f->reference, &status, error)
+          || !gu_store_commit (fresh, error))
+        {
+          gu_store_rollback (fresh);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Replies are recomposed by the replay; what happened to them (sent,
- * bounced, suppressed) is history, carried over so nothing is sent twice. */
+ * bounced, suppressed) is history, carried over so nothing is sent twice.
+ * Mail no stored message gives again (reminders, digests, notices of an
+ * admin's filing) is carried over whole. */
 static gboolean
 restore_outbox (GuStore *fresh, GPtrArray *old_rows, GError **error)
 {
   if (!gu_store_begin (fresh, error))
     return FALSE;
   for (guint i = 0; i < old_rows->len; i++)
-    if (!gu_store_outbox_restore (fresh, g_ptr_array_index (old_rows, i), error))
+    if (!gu_store_outbox_carry (fresh, g_ptr_array_index (old_rows, i), error)
+        || !gu_store_outbox_restore (fresh, g_ptr_array_index (old_rows, i), error))
       {
         gu_store_rollback (fresh);
         return FALSE;
@@ -111,13 +141,14 @@ replay_into (const char *new_path, const GuConfig *cfg, const GuCall *call, GuCl
              const History *h, GError **error)
 {
   g_autoptr (GuStore) fresh = gu_store_open (new_path, cfg->blobs, error);
-  if (fresh == NULL)
+  if (fresh == NULL || !gu_store_carry_over (fresh, cfg->database, error))
     return FALSE;
   g_autoptr (GuIntake) intake = gu_intake_new (fresh, cfg, call, classifier);
   for (guint i = 0; i < h->raws->len; i++)
     if (!replay_message (intake, fresh, g_ptr_array_index (h->raws, i), error))
       return FALSE;
-  return reapply_overrides (call, fresh, h->overrides, error) && restore_outbox (fresh, h->outbox, error);
+  return refile_messages (call, fresh, h->filings, error) && reapply_overrides (call, fresh, h->overrides, error)
+         && restore_outbox (fresh, h->outbox, error);
 }
 
 /* Renames the old database aside and the new one in its place; returns

@@ -157,6 +157,18 @@ set_thread_headers (GMimeObject *obj, const GuMessage *msg)
   g_string_free (refs, TRUE);
 }
 
+/* A mail that answers nothing of its recipient's (a notice) follows our
+ * last one to them, so that their client shows it in that thread. */
+static void
+set_follow_headers (GMimeObject *obj, const char *follows_id)
+{
+  if (follows_id == NULL || !gu_reply_usable_id (follows_id))
+    return;
+  g_autofree char *id = g_strdup_printf ("<%s>", follows_id);
+  g_mime_object_set_header (obj, "In-Reply-To", id, NULL);
+  g_mime_object_set_header (obj, "References", id, NULL);
+}
+
 /* The part is built from the bytes: g_mime_text_part_set_text would
  * pick ISO-8859-1 for French text. */
 GMimeObject *
@@ -202,8 +214,10 @@ build_message (const GuReplyContext *ctx, const char *from_name, const char *fro
   g_mime_message_set_date (message, now);
   g_mime_message_set_message_id (message, ctx->message_id);
   set_thread_headers (obj, ctx->message);
+  if (ctx->message == NULL)
+    set_follow_headers (obj, ctx->follows_id);
   /* RFC 3834, and a mark our own parser recognises as ours. */
-  g_mime_object_set_header (obj, "Auto-Submitted", "auto-replied", NULL);
+  g_mime_object_set_header (obj, "Auto-Submitted", ctx->message != NULL ? "auto-replied" : "auto-generated", NULL);
   g_mime_object_set_header (obj, "X-Loop", from_addr, NULL);
   GMimeObject *part = gu_reply_text_part ("plain", body);
   g_mime_message_set_mime_part (message, part);  /* takes its own reference */

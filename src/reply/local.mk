@@ -26,6 +26,9 @@ dist_templatesfr_DATA = \
 	templates/fr/digest.html \
 	templates/fr/staff-receipt.txt \
 	templates/fr/staff-unmatched.txt \
+	templates/fr/applicant-notice.txt \
+	templates/fr/other-sender-receipt.txt \
+	templates/fr/reminder.txt \
 	templates/fr/_document.txt \
 	templates/fr/_documents.txt \
 	templates/fr/_missing.txt \
@@ -45,6 +48,9 @@ dist_templatesen_DATA = \
 	templates/en/digest.html \
 	templates/en/staff-receipt.txt \
 	templates/en/staff-unmatched.txt \
+	templates/en/applicant-notice.txt \
+	templates/en/other-sender-receipt.txt \
+	templates/en/reminder.txt \
 	templates/en/_document.txt \
 	templates/en/_documents.txt \
 	templates/en/_missing.txt \

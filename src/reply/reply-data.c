@@ -82,12 +82,18 @@ add_document (GuTplData *d, const char *list, const GuCall *call, const DocView 
   gu_tpl_data_set (item, "sha256", v->sha256);
   add_matches (item, call, v->pieces);
   set_flag (item, "late", late || (v->flags & GU_DOC_LATE));
+  set_flag (item, "early", (v->flags & GU_DOC_EARLY) != 0);
   gboolean unreadable = (v->flags & GU_DOC_UNREADABLE) != 0;
   /* The reason is technical English ("encrypted", "corrupt: …"): the
    * templates say it in words and show it as a detail. */
   gu_tpl_data_take (item, "unreadable",
                     unreadable ? gu_reply_clean_text (v->reason != NULL ? v->reason : "?", 200) : NULL);
   set_flag (item, "encrypted", unreadable && reason_says_encrypted (v->reason));
+  /* Protected (issue 13): an archive or document behind a password; the
+   * applicant can send it again without one. */
+  set_flag (item, "protected", (v->flags & GU_DOC_PROTECTED) != 0);
+  /* A per-message budget ran out (issue 11): the file may be fine. */
+  set_flag (item, "not_read", unreadable && v->reason != NULL && g_str_has_prefix (v->reason, "not read:"));
   set_flag (item, "truncated", (v->flags & GU_DOC_TRUNCATED) != 0);
   set_flag (item, "empty", (v->flags & GU_DOC_EMPTY) != 0);
   return item;
@@ -167,7 +173,10 @@ add_earlier_documents (GuTplData *d, const GuReplyContext *ctx)
       g_autoptr (GDateTime) at = g_date_time_new_from_iso8601 (doc->received_at, utc);
       set_flag (item, "already", FALSE);
       gu_tpl_data_take (item, "received_at", gu_reply_format_time (ctx->call, at));
-      g_hash_table_add (seen, doc->sha256);
+      /* A file sent before the window and again inside it is not
+       * "already received": only the second copy counts. */
+      if (!(doc->flags & GU_DOC_EARLY) || gu_call_window_position (ctx->call, ctx->received_at) == GU_WINDOW_EARLY)
+        g_hash_table_add (seen, doc->sha256);
       n++;
     }
   gu_tpl_data_take (d, "earlier_count", g_strdup_printf ("%u", n));
@@ -190,10 +199,57 @@ dossier_has_piece (const GuDossier *dossier, const char *key)
   for (guint i = 0; dossier != NULL && i < dossier->documents->len; i++)
     {
       const GuDossierDocument *doc = g_ptr_array_index (dossier->documents, i);
-      if (!(doc->flags & GU_DOC_LATE) && doc->pieces != NULL && matches_have_key (doc->pieces, doc->pieces->len, key))
+      if (gu_doc_counts (doc->flags) && doc->pieces != NULL && matches_have_key (doc->pieces, doc->pieces->len, key))
         return TRUE;
     }
   return FALSE;
+}
+
+/* The parked letter a staff answer filed: what it was and what it held. */
+static void
+add_filed_letter (GuTplData *d, const GuReplyContext *ctx)
+{
+  gu_tpl_data_list (d, "filed_documents");
+  gboolean filed = ctx->filed_received_at != NULL;
+  gu_tpl_data_set (d, "filed", filed ? "yes" : "");
+  gu_tpl_data_take (d, "filed_subject", filed ? gu_reply_clean_text (ctx->filed_subject != NULL ? ctx->filed_subject
+                                                                                                 : "", 200)
+                                              : NULL);
+  gu_tpl_data_take (d, "filed_received_at", filed ? gu_reply_format_time (ctx->call, ctx->filed_received_at) : NULL);
+  for (guint i = 0; ctx->filed_documents != NULL && i < ctx->filed_documents->len; i++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (ctx->filed_documents, i);
+      if (!gu_doc_is_shown (doc->flags))
+        continue;
+      DocView v = { doc->filename, doc->archive_path, NULL, doc->sniffed_type, doc->size > 0 ? (guint64) doc->size : 0,
+                    doc->sha256, doc->flags, doc->unreadable_reason, doc->pieces };
+      GuTplData *item = add_document (d, "filed_documents", ctx->call, &v, FALSE);
+      set_flag (item, "already", FALSE);
+    }
+}
+
+/* What someone else added to the applicant's dossier (an
+ * applicant-notice): the documents, and by whom. */
+static void
+add_added_documents (GuTplData *d, const GuReplyContext *ctx)
+{
+  gu_tpl_data_list (d, "added_documents");
+  guint n = 0;
+  for (guint i = 0; ctx->added_documents != NULL && i < ctx->added_documents->len; i++)
+    {
+      const GuDossierDocument *doc = g_ptr_array_index (ctx->added_documents, i);
+      if (!gu_doc_is_shown (doc->flags))
+        continue;
+      DocView v = { doc->filename, doc->archive_path, NULL, doc->sniffed_type, doc->size > 0 ? (guint64) doc->size : 0,
+                    doc->sha256, doc->flags, doc->unreadable_reason, doc->pieces };
+      GuTplData *item = add_document (d, "added_documents", ctx->call, &v, FALSE);
+      set_flag (item, "already", FALSE);
+      n++;
+    }
+  gu_tpl_data_take (d, "added_count", g_strdup_printf ("%u", n));
+  gu_tpl_data_take (d, "added_by", ctx->added_by != NULL ? gu_reply_clean_text (ctx->added_by, 100) : NULL);
+  set_flag (d, "by_staff", ctx->added_by_staff);
+  set_flag (d, "applicant_told", ctx->applicant_told);
 }
 
 /* The call's pieces: required, optional, missing (in the order the
@@ -216,6 +272,28 @@ add_piece_lists (GuTplData *d, const GuReplyContext *ctx)
     }
   for (guint i = 0; ctx->missing != NULL && i < ctx->missing->len; i++)
     add_piece (d, "missing", ctx->call, g_ptr_array_index (ctx->missing, i));
+}
+
+/* Download links given instead of attachments (issue 13): the hosts, once
+ * each, and the size one message may have, for the request to attach
+ * the documents, split over several messages if need be. */
+static void
+add_links (GuTplData *d, const GuReplyContext *ctx)
+{
+  gu_tpl_data_list (d, "links");
+  GPtrArray *links = ctx->message != NULL ? ctx->message->links : NULL;
+  g_autoptr (GHashTable) hosts = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      const GuLink *link = g_ptr_array_index (links, i);
+      if (!g_hash_table_add (hosts, link->host))
+        continue;
+      GuTplData *item = gu_tpl_data_add_item (d, "links");
+      gu_tpl_data_take (item, "host", gu_reply_clean_text (link->host, 100));
+      gu_tpl_data_take (item, "url", gu_reply_clean_text (link->url, 200));
+    }
+  gu_tpl_data_take (d, "message_size_limit",
+                    ctx->max_message_bytes > 0 ? gu_reply_format_size (ctx->call, ctx->max_message_bytes) : NULL);
 }
 
 /* What an acknowledgement from an administration must state: who
@@ -246,6 +324,7 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
   gu_tpl_data_set (d, "applicant", ctx->dossier != NULL ? ctx->dossier->applicant : NULL);
   gu_tpl_data_set (d, "organisation", ctx->dossier != NULL ? ctx->dossier->organisation : NULL);
   gu_tpl_data_set (d, "call_name", call->name);
+  gu_tpl_data_set (d, "call_short_name", call->short_name);
   gu_tpl_data_set (d, "address", our_address);
   gu_tpl_data_take (d, "received_at", gu_reply_format_time (call, ctx->received_at));
   gu_tpl_data_take (d, "opens", gu_reply_format_day (call, call->opens));
@@ -258,7 +337,17 @@ gu_reply_build_data (const GuReplyContext *ctx, const char *our_address)
    * it in words. */
   const char *truncated = ctx->message != NULL ? ctx->message->truncated : NULL;
   gu_tpl_data_take (d, "message_truncated", truncated != NULL ? gu_reply_clean_text (truncated, 200) : NULL);
+  set_flag (d, "over_budget", ctx->message != NULL && ctx->message->overruns->len > 0);
   add_piece_lists (d, ctx);
   add_legal_mentions (d, call);
+  add_filed_letter (d, ctx);
+  add_links (d, ctx);
+  add_added_documents (d, ctx);
+  gu_tpl_data_take (d, "days_left", g_strdup_printf ("%d", ctx->days_left));
+  set_flag (d, "days_pl", ctx->days_left > 1);
+  set_flag (d, "last_day", ctx->kind == GU_REPLY_REMINDER && ctx->days_left == 0);
+  gboolean any = (ctx->message != NULL && ctx->message->documents != NULL && ctx->message->documents->len > 0)
+                 || (ctx->filed_documents != NULL && ctx->filed_documents->len > 0);
+  set_flag (d, "any_documents", any);
   return d;
 }

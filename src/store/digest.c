@@ -62,36 +62,6 @@ read_list (GuStore *store, const char *sql, const DayParams *p, GPtrArray *out, 
 }
 
 static gboolean
-add_count (sqlite3_stmt *stmt, gpointer data, GError **error)
-{
-  GuDigestFacts *facts = data;
-  const char *text = (const char *) sqlite3_column_text (stmt, 0);
-  GuDossierStatus status;
-  if (!gu_dossier_status_from_string (text, &status))
-    return gu_store_unknown_name ("dossier status", text, error);
-  gint64 n = sqlite3_column_int64 (stmt, 1);
-  switch (status)
-    {
-    case GU_STATUS_EARLY: facts->early += n; break;
-    case GU_STATUS_COMPLETE: facts->complete += n; break;
-    case GU_STATUS_LATE: facts->late += n; break;
-    case GU_STATUS_INCOMPLETE: facts->incomplete += n; break;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_counts (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
-{
-  sqlite3_stmt *stmt = gu_store_stmt (store,
-      "SELECT status, count(*) FROM dossiers WHERE call_id = ?1 GROUP BY status", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_day (stmt, p);
-  return gu_store_each_row (store, stmt, add_count, facts, error);
-}
-
-static gboolean
 read_quarantined_total (GuStore *store, GuDigestFacts *facts, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
@@ -162,16 +132,52 @@ read_reply_lists (GuStore *store, const DayParams *p, GuDigestFacts *facts, GErr
              p, facts->suppressed, error);
 }
 
+/* Documents that could not be read, received during the day, counted by
+ * their flag whatever the reason (encrypted, corrupt, left unread by a
+ * per-message budget: "not read: …"); logos are no one's business. */
+static gboolean
+read_unreadable (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT m.received_at, d.reference, doc.sha256, coalesce(doc.archive_path, doc.filename), NULL,"
+      " doc.unreadable_reason FROM documents doc JOIN messages m ON m.id = doc.message_row"
+      " LEFT JOIN dossiers d ON d.id = m.dossier_id"
+      " WHERE (d.id IS NULL OR d.call_id = ?1) AND m.received_at >= ?2 AND m.received_at < ?3"
+      " AND (doc.flags & ?5) != 0 AND (doc.flags & ?6) = 0 ORDER BY m.received_at, m.id, doc.position",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_day (stmt, p);
+  sqlite3_bind_int (stmt, 5, GU_DOC_UNREADABLE);
+  sqlite3_bind_int (stmt, 6, GU_DOC_INLINE_IMAGE);
+  return gu_store_each_row (store, stmt, add_item, facts->unreadable, error);
+}
+
+/* A message that quoted another applicant's reference or thread is filed
+ * elsewhere with a note: a person checks who it belongs to. By the day
+ * it was received, like the other message lists (an event's time is its
+ * processing, later for `ingest --received` and replay). */
+static gboolean
+read_other_sender (GuStore *store, const DayParams *p, GuDigestFacts *facts, GError **error)
+{
+  return read_list (store,
+      "SELECT coalesce(m.received_at, e.at) AS t, d.reference, m.sender, m.subject, NULL, e.detail"
+      " FROM events e JOIN dossiers d ON d.id = e.dossier_id LEFT JOIN messages m ON m.id = e.message_row"
+      " WHERE d.call_id = ?1 AND e.kind = 'note' AND t >= ?2 AND t < ?3 ORDER BY e.id",
+      p, facts->other_sender, error);
+}
+
 gboolean
 gu_store_digest_facts (GuStore *store, const char *call_id, const char *start, const char *end,
                        const char *deadline, GuDigestFacts *facts, GError **error)
 {
   DayParams p = { call_id, start, end, deadline };
-  return read_counts (store, &p, facts, error)
-         && read_quarantined_total (store, facts, error)
+  return read_quarantined_total (store, facts, error)
          && read_dossier_lists (store, &p, facts, error)
          && read_message_lists (store, &p, facts, error)
-         && read_reply_lists (store, &p, facts, error);
+         && read_reply_lists (store, &p, facts, error)
+         && read_unreadable (store, &p, facts, error)
+         && read_other_sender (store, &p, facts, error);
 }
 
 gboolean

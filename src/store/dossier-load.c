@@ -124,6 +124,37 @@ add_event (sqlite3_stmt *stmt, gpointer data, GError **error)
   return TRUE;
 }
 
+static gboolean
+add_receipt (sqlite3_stmt *stmt, gpointer data, GError **error)
+{
+  Loading *l = data;
+  gint64 dossier_id = sqlite3_column_int64 (stmt, 0);
+  GuDossier *d = g_hash_table_lookup (l->dossiers, &dossier_id);
+  if (d != NULL)
+    g_ptr_array_add (d->receipts, gu_store_column_dup (stmt, 1));
+  return TRUE;
+}
+
+/* The receipt times of the dossiers in l's messages (status needs them:
+ * a dossier stays early until one of them is inside the window).
+ * call_id NULL: the one dossier id. */
+static gboolean
+load_receipts (GuStore *store, Loading *l, const char *call_id, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = call_id != NULL
+      ? gu_store_stmt (store, "SELECT m.dossier_id, m.received_at FROM messages m JOIN dossiers d"
+                              " ON d.id = m.dossier_id WHERE d.call_id = ? ORDER BY m.received_at, m.id", error)
+      : gu_store_stmt (store, "SELECT dossier_id, received_at FROM messages WHERE dossier_id = ?"
+                              " ORDER BY received_at, id", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (call_id != NULL)
+    sqlite3_bind_text (stmt, 1, call_id, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  return gu_store_each_row (store, stmt, add_receipt, l, error);
+}
+
 /* Fills the documents and pieces of the dossiers in l. The two statements
  * select the same dossiers as the caller's: one dossier, or a call's. */
 static gboolean
@@ -195,9 +226,35 @@ gu_store_dossier_load (GuStore *store, gint64 id, const char *reference, gboolea
   g_autoptr (GHashTable) doc_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_hash_table_insert (by_id, &d->id, d);
   Loading l = { by_id, doc_by_id };
-  if (!load_documents (store, &l, docs, pieces, error) || (full && !load_history (store, d, error)))
+  if (!load_documents (store, &l, docs, pieces, error) || !load_receipts (store, &l, NULL, d->id, error)
+      || (full && (!load_history (store, d, error) || !gu_store_dossier_load_links (store, d, error))))
     return NULL;
   return g_steal_pointer (&d);
+}
+
+GPtrArray *
+gu_store_message_documents (GuStore *store, gint64 message_row, GError **error)
+{
+  sqlite3_stmt *docs = gu_store_stmt (store,
+      "SELECT 0, doc.id, doc.filename, doc.archive_path, doc.sha256, doc.size, doc.sniffed_type,"
+      " doc.flags, doc.unreadable_reason, m.role, m.received_at"
+      " FROM documents doc JOIN messages m ON m.id = doc.message_row WHERE m.id = ? ORDER BY doc.position", error);
+  sqlite3_stmt *pieces = docs == NULL ? NULL : gu_store_stmt (store,
+      "SELECT p.document_id, p.piece_key, p.evidence FROM pieces p JOIN documents doc ON doc.id = p.document_id"
+      " WHERE doc.message_row = ? ORDER BY p.document_id, p.rowid", error);
+  if (pieces == NULL)
+    return NULL;
+  sqlite3_bind_int64 (docs, 1, message_row);
+  sqlite3_bind_int64 (pieces, 1, message_row);
+  /* A dossier of id 0 holds them while they load. */
+  g_autoptr (GuDossier) holder = gu_dossier_new ();
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GHashTable) doc_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_hash_table_insert (by_id, &holder->id, holder);
+  Loading l = { by_id, doc_by_id };
+  if (!load_documents (store, &l, docs, pieces, error))
+    return NULL;
+  return g_ptr_array_ref (holder->documents);
 }
 
 static gboolean
@@ -243,7 +300,7 @@ gu_store_dossier_list (GuStore *store, const char *call_id, const GuDossierStatu
       g_hash_table_insert (by_id, &d->id, d);
     }
   Loading l = { by_id, doc_by_id };
-  if (!load_documents (store, &l, docs, pieces, error))
+  if (!load_documents (store, &l, docs, pieces, error) || !load_receipts (store, &l, call_id, 0, error))
     return NULL;
   return g_steal_pointer (&out);
 }

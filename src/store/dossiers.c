@@ -154,6 +154,20 @@ gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier
   return gu_store_step_done (store, stmt, "link message", error);
 }
 
+gboolean
+gu_store_message_mark_other_sender (GuStore *store, gint64 message_row, gboolean other, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "UPDATE documents SET flags = CASE WHEN ?1 THEN flags | ?2 ELSE flags & ~?2 END WHERE message_row = ?3",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, other);
+  sqlite3_bind_int (stmt, 2, GU_DOC_OTHER_SENDER);
+  sqlite3_bind_int64 (stmt, 3, message_row);
+  return gu_store_step_done (store, stmt, "mark documents", error);
+}
+
 void
 gu_override_free (GuOverride *o)
 {

@@ -181,6 +181,61 @@ gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error)
 }
 
 gboolean
+gu_store_outbox_has_key (GuStore *store, const char *dedupe_key, gboolean *exists, GError **error)
+{
+  *exists = FALSE;
+  sqlite3_stmt *stmt = gu_store_stmt (store, "SELECT count(*) FROM outbox WHERE dedupe_key = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  gu_store_bind_text (stmt, 1, dedupe_key);
+  gint64 n;
+  if (!gu_store_step_integer (store, stmt, "find a reply", &n, error))
+    return FALSE;
+  *exists = n > 0;
+  return TRUE;
+}
+
+gboolean
+gu_store_outbox_carry (GuStore *store, const GuOutboxRow *old, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "INSERT INTO outbox (dedupe_key, kind, dossier_id, recipient, subject, smtp_message_id, raw_sha256,"
+      " state, created_at) VALUES (?1, ?2, (SELECT id FROM dossiers WHERE reference = ?3), ?4, ?5, ?6, ?7, ?8, ?9)"
+      " ON CONFLICT (dedupe_key) DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  gu_store_bind_text (stmt, 1, old->dedupe_key);
+  gu_store_bind_text (stmt, 2, gu_reply_kind_to_string (old->kind));
+  gu_store_bind_text (stmt, 3, old->dossier_reference);
+  gu_store_bind_text (stmt, 4, old->recipient);
+  gu_store_bind_text (stmt, 5, old->subject != NULL ? old->subject : "");
+  gu_store_bind_text (stmt, 6, old->smtp_message_id);
+  gu_store_bind_text (stmt, 7, old->raw_sha256);
+  gu_store_bind_text (stmt, 8, gu_outbox_state_to_string (old->state));
+  gu_store_bind_text (stmt, 9, old->created_at);
+  return gu_store_step_done (store, stmt, "carry a reply over", error);
+}
+
+gboolean
+gu_store_outbox_last_to (GuStore *store, gint64 dossier_id, const char *recipient, char **smtp_message_id,
+                         GError **error)
+{
+  *smtp_message_id = NULL;
+  sqlite3_stmt *stmt = gu_store_stmt (store,
+      "SELECT smtp_message_id FROM outbox WHERE dossier_id = ? AND recipient = ? COLLATE NOCASE"
+      " AND raw_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  gu_store_bind_text (stmt, 2, recipient);
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *smtp_message_id = gu_store_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : gu_store_fail (store, rc, "find the last reply", error);
+}
+
+gboolean
 gu_store_replies_since (GuStore *store, const char *address, const char *since, gint64 *count,
                         GError **error)
 {

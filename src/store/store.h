@@ -131,6 +131,11 @@ gboolean gu_store_dossier_update (GuStore *store, gint64 id, GuDossierStatus sta
 gboolean gu_store_message_set_dossier (GuStore *store, gint64 message_row, gint64 dossier_id,
                                        GuOutcome outcome, GError **error);
 
+/* Sets (other TRUE) or clears GU_DOC_OTHER_SENDER on every document of
+ * a stored message. */
+gboolean gu_store_message_mark_other_sender (GuStore *store, gint64 message_row, gboolean other,
+                                             GError **error);
+
 /* Loads a dossier by id (reference NULL) or by reference, with its
  * documents and their pieces; with its messages and events when full.
  * Returns a new GuDossier, or NULL (GU_ERROR_NOT_FOUND when absent). */
@@ -147,6 +152,69 @@ GPtrArray *gu_store_dossier_list (GuStore *store, const char *call_id, const GuD
  * has sha256 (evidence "admin"); *changed: how many documents that was. */
 gboolean gu_store_dossier_set_pieces (GuStore *store, gint64 dossier_id, const char *sha256,
                                       const char *const *keys, guint *changed, GError **error);
+
+/* ---- messages filed by a person (src/store/filings.c) ---- */
+
+/* A stored message, as filing by hand needs it. */
+typedef struct {
+  gint64 row;          /* 0: no such message */
+  gint64 dossier_id;   /* 0: none */
+  char *message_id;
+  char *raw_sha256;
+  char *subject;
+  char *sender;
+  char *received_at;
+  GuRole role;
+  char *body_text;     /* as stored, or NULL */
+} GuStoredMessage;
+
+void gu_stored_message_clear (GuStoredMessage *m);
+
+/* Finds the message with row id row, else Message-ID message_id (the
+ * first stored when several share it), else raw SHA-256 raw_sha256 (each
+ * may be 0 or NULL); m->row is 0 when there is none. */
+gboolean gu_store_message_get (GuStore *store, gint64 row, const char *message_id, const char *raw_sha256,
+                               GuStoredMessage *m, GError **error);
+
+/* The parked staff letter (outcome unmatched) that our request for its
+ * reference, one of message_ids (NULL-terminated), was about: *row, 0
+ * when none. */
+gboolean gu_store_parked_by_reply (GuStore *store, const char *const *message_ids, gint64 *row,
+                                   GError **error);
+
+/* An admin's filing (`guichet file`), kept for replay. */
+typedef struct {
+  char *raw_sha256;
+  char *reference;
+} GuFiling;
+
+void gu_filing_free (GuFiling *f);
+gboolean gu_store_filing_record (GuStore *store, const char *call_id, const char *raw_sha256,
+                                 const char *reference, GError **error);
+/* Every admin filing of call_id in the order made; a new array of GuFiling*. */
+GPtrArray *gu_store_filing_list (GuStore *store, const char *call_id, GError **error);
+
+/* The documents of one stored message, with their pieces; a new array
+ * of GuDossierDocument*. */
+GPtrArray *gu_store_message_documents (GuStore *store, gint64 message_row, GError **error);
+
+/* Download links (src/store/links.c): stores links (of GuLink*, may be
+ * NULL) on a message row, in order. */
+gboolean gu_store_insert_links (GuStore *store, gint64 message_row, GPtrArray *links, GError **error);
+/* Fills the links of each of d's messages (an empty array when it gave
+ * none); gu_store_dossier_load does it for a full dossier. */
+gboolean gu_store_dossier_load_links (GuStore *store, GuDossier *d, GError **error);
+
+/* A dossier's id, reference and organisation. */
+typedef struct {
+  gint64 id;
+  char *reference;
+  char *organisation;
+} GuDossierName;
+
+/* The dossiers of call_id that have an organisation; a new array of
+ * GuDossierName*. */
+GPtrArray *gu_store_dossier_organisations (GuStore *store, const char *call_id, GError **error);
 
 /* ---- outbox and rate limits (src/store/outbox.c) ---- */
 
@@ -200,11 +268,43 @@ gboolean gu_store_outbox_bounced (GuStore *store, const char *smtp_message_id, c
  * row with the same dedupe key (replay: what was sent stays sent). */
 gboolean gu_store_outbox_restore (GuStore *store, const GuOutboxRow *old, GError **error);
 
+/* Inserts an old row (replay) that nothing recreated, as it was, in the
+ * dossier of the same reference (a reminder, an admin's filing's
+ * notice, a digest: mail that no stored message gives again); a row
+ * with its dedupe key already there is left alone. Then restore it. */
+gboolean gu_store_outbox_carry (GuStore *store, const GuOutboxRow *old, GError **error);
+
+/* *smtp_message_id: the Message-ID of the latest mail composed for
+ * recipient about dossier_id (not a suppressed one), newly allocated, or
+ * NULL when there is none: what a notice or a reminder follows in the
+ * recipient's thread. */
+gboolean gu_store_outbox_last_to (GuStore *store, gint64 dossier_id, const char *recipient,
+                                  char **smtp_message_id, GError **error);
+
 /* *count: automatic replies to address at or after since (ISO UTC text). */
 gboolean gu_store_replies_since (GuStore *store, const char *address, const char *since, gint64 *count,
                                  GError **error);
 /* Counts one reply to address at the time at. */
 gboolean gu_store_reply_counted (GuStore *store, const char *address, const char *at, GError **error);
+
+/* *exists: whether the outbox holds a row keyed dedupe_key. */
+gboolean gu_store_outbox_has_key (GuStore *store, const char *dedupe_key, gboolean *exists, GError **error);
+
+/* ---- reminders before the deadline (src/store/reminders.c) ---- */
+
+/* *done: whether day's reminders of call_id were queued (a run recorded). */
+gboolean gu_store_reminder_day_done (GuStore *store, const char *call_id, const char *day, gboolean *done,
+                                     GError **error);
+/* Records a run of day's reminders, days_before the closing day, that
+ * queued queued of them (added to the day's count). */
+gboolean gu_store_reminder_day_record (GuStore *store, const char *call_id, const char *day, int days_before,
+                                       guint queued, GError **error);
+/* Appends to out (of GuDigestItem*) the reminders of day (YYYY-MM-DD)
+ * of call_id, in reference order: at (queued), reference, who
+ * (recipient), what (subject), state (outbox state), detail (why it was
+ * not sent, if so). For the digest. */
+gboolean gu_store_reminders_of_day (GuStore *store, const char *call_id, const char *day, GPtrArray *out,
+                                    GError **error);
 
 /* An admin's override, as recorded. */
 typedef struct {
@@ -238,9 +338,9 @@ gboolean gu_store_verify (GuStore *store, GPtrArray *problems, GuStoreCounts *co
 /* ---- the daily digest (src/store/digest.c) ---- */
 
 /* Fills facts (from gu_digest_facts_new) with the day [start, end) of
- * call_id: everything but facts->missing, which the caller derives from
- * the dossiers. deadline is the first instant after the call's window.
- * All times ISO UTC text. */
+ * call_id: everything but the counts, facts->missing and the chart,
+ * which the caller derives from the dossiers. deadline is the first
+ * instant after the call's window. All times ISO UTC text. */
 gboolean gu_store_digest_facts (GuStore *store, const char *call_id, const char *start, const char *end,
                                 const char *deadline, GuDigestFacts *facts, GError **error);
 
@@ -252,6 +352,78 @@ gboolean gu_store_digest_claim (GuStore *store, const char *day, gboolean *claim
 
 /* Records the first outbox row of day's digest. */
 gboolean gu_store_digest_set_outbox (GuStore *store, const char *day, gint64 outbox_id, GError **error);
+
+/* ---- monitoring (src/store/status.c) ---- */
+
+/* Records a successful listing of the source, now, with backlog
+ * messages waiting (one row, replaced each time). */
+gboolean gu_store_record_poll (GuStore *store, guint backlog, GError **error);
+
+/* What `guichet status` reports from the database. Times are the store's
+ * UTC text, NULL when there is none. */
+typedef struct {
+  char *last_poll_at;      /* the daemon's last successful listing */
+  gint64 backlog;          /* messages waiting at that listing */
+  gint64 outbox_pending;
+  gint64 outbox_failed;
+  char *oldest_pending_at; /* creation of the oldest pending reply */
+  char *last_digest_day;   /* YYYY-MM-DD */
+  gint64 quarantined;      /* messages quarantined since the last digest was made */
+} GuStoreStatus;
+
+void gu_store_status_clear (GuStoreStatus *s);
+/* Fills status (zeroed first; clear it whatever the return). */
+gboolean gu_store_status (GuStore *store, GuStoreStatus *status, GError **error);
+
+/* ---- data protection (src/store/purge.c) ---- */
+
+/* A dossier purged (or to be), or a count of anonymous dossiers. */
+typedef struct {
+  char *reference;         /* NULL in counts */
+  char *status;            /* its status's SQL name */
+  char *first_received_at; /* UTC time; in purged counts, the call's day (YYYY-MM-DD) */
+  gint64 count;            /* dossiers: 1 for one dossier */
+  gint64 documents;
+} GuPurgedDossier;
+
+void gu_purged_dossier_free (GuPurgedDossier *d);
+
+typedef struct {
+  GPtrArray *dossiers;     /* GuPurgedDossier*, in reference order */
+  gint64 messages;         /* theirs, and those in no dossier */
+  gint64 unfiled_messages; /* of which in no dossier */
+  gint64 documents;
+  gint64 blobs;            /* blob files removed (0 on a dry run) */
+} GuPurgeResult;
+
+void gu_purge_result_clear (GuPurgeResult *r);
+
+/* Deletes, in one transaction, the dossiers of call_id none of whose
+ * messages was received at or after before (UTC time text), with their
+ * messages, documents, pieces, events, replies, filings, overrides and
+ * rate-limit rows, and the messages filed in no dossier received before
+ * then; digests made before then lose their text. Keeps in purged_counts
+ * how many dossiers (and documents) went per status and per day of first
+ * receipt (day_of: the call's day, a new "YYYY-MM-DD", of a UTC time)
+ * and their sequence numbers (purged_dossiers), and records a "purged"
+ * event. Once committed, removes the blobs no row
+ * names any more. With dry_run, only fills result (what would go). Clear
+ * result whatever the return. */
+gboolean gu_store_purge (GuStore *store, const char *call_id, const char *before, gboolean dry_run,
+                         char *(*day_of) (const char *utc, gpointer data), gpointer data,
+                         GuPurgeResult *result, GError **error);
+
+/* Anonymous counts of call_id: with purged, the rows purge kept (day,
+ * status, count, documents); else one row per dossier still there (its
+ * first receipt as UTC time, status, 1, its documents). A new array of
+ * GuPurgedDossier* without references. */
+GPtrArray *gu_store_anonymous_counts (GuStore *store, const char *call_id, gboolean purged, GError **error);
+
+/* Copies into fresh what no stored message says and `replay` must keep:
+ * the counts purge kept, the sequence numbers of the dossiers it deleted
+ * and the daemon's last poll, from the database at old_path (migrated:
+ * it was open before). */
+gboolean gu_store_carry_over (GuStore *fresh, const char *old_path, GError **error);
 
 /* Formats t as the store's time text (UTC, "2020-02-14T09:12:00Z").
  * Returns a newly allocated string. */

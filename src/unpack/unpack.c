@@ -22,7 +22,17 @@
  * When an archive is refused or found corrupt, the entries read before
  * are kept and the entry being read is dropped (it is the suspect).
  * Entries get no declared_type: an archive declares none, and classify
- * has the sniffed type and the filename. */
+ * has the sniffed type and the filename.
+ *
+ * The message budgets (message_max_documents, message_max_unpacked_bytes)
+ * hold across every tree of one message, MIME parts first: an archive
+ * limit bounds one archive, and four bombs just under it were 646 MB. Past
+ * a budget nothing more is added: a MIME part is kept by name without its
+ * content (the raw message still holds it), the entry being read is kept
+ * empty, and an archive whose remaining entries are skipped (or that is
+ * never opened) is flagged; all with "not read: message budget (…)".
+ * Unpacked bytes are counted as decompressed, nested archives again at
+ * each level, so what is stored is never more. */
 #include "config.h"
 
 #include <string.h>
@@ -31,6 +41,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "unpack/tnef-private.h"
 #include "unpack/unpack.h"
 #include "util/sniff.h"
 
@@ -127,9 +138,26 @@ is_vague_type (const char *type)
   return type == NULL || g_ascii_strcasecmp (type, "application/octet-stream") == 0;
 }
 
+/* Outlook's winmail.dat: by its signature, else by what it says it is
+ * (so that a broken one is flagged, not classified by name). */
+static gboolean
+is_tnef (const GuDocument *doc)
+{
+  static const char *const tnef_types[] = { "application/ms-tnef", "application/vnd.ms-tnef" };
+  gsize len = 0;
+  const guint8 *data = doc->content != NULL ? g_bytes_get_data (doc->content, &len) : NULL;
+  const char *name = doc_name (doc);
+  return gu_tnef_has_signature (data, len)
+    || type_in (doc->declared_type, tnef_types, G_N_ELEMENTS (tnef_types), FALSE)
+    || type_in (doc->sniffed_type, tnef_types, G_N_ELEMENTS (tnef_types), FALSE)
+    || (name != NULL && g_ascii_strcasecmp (name, "winmail.dat") == 0);
+}
+
 gboolean
 gu_unpack_is_archive (const GuDocument *doc)
 {
+  if (is_tnef (doc))
+    return TRUE;
   if (is_zipped_document (doc))
     return FALSE;
   if (type_in (doc->sniffed_type, archive_types, G_N_ELEMENTS (archive_types), FALSE))
@@ -270,12 +298,25 @@ last_component (const char *label, guint nth)
 
 /* ---- Limits ---- */
 
+/* Shared by every archive of one message (and its MIME parts). A
+ * budget of 0 is none, as in the parse worker's limits. reason, once
+ * set, is the budget that ran out: nothing more is read. */
+typedef struct {
+  const GuLimits *limits;
+  guint documents;
+  guint64 bytes;
+  char *reason;         /* "not read: message budget (…)" */
+  char *overrun;        /* the line for msg->overruns: which budget */
+  GPtrArray *not_read;  /* of char*: names of what was flagged */
+} MessageBudget;
+
 /* Shared by an archive and every archive nested in it. */
 typedef struct {
   const GuLimits *limits;
   guint entries;
   guint64 total_bytes;
   gint64 deadline;  /* monotonic microseconds */
+  MessageBudget *message;
 } TreeBudget;
 
 /* One open archive. stop_reason, once set, ends the reading of this
@@ -300,6 +341,74 @@ size_text (guint64 bytes)
   if (bytes >= 1024 && bytes % 1024 == 0)
     return g_strdup_printf ("%" G_GUINT64_FORMAT " KiB", bytes / 1024);
   return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", bytes);
+}
+
+/* ---- The message's budgets ---- */
+
+static void
+budget_run_out (MessageBudget *m, const char *what)
+{
+  m->reason = g_strdup_printf ("not read: message budget (%s)", what);
+  m->overrun = g_strdup_printf ("message budget: more than %s", what);
+}
+
+/* Counts one more document; FALSE (the budget run out) when it may not be. */
+static gboolean
+budget_takes_document (MessageBudget *m)
+{
+  guint max = m->limits->message_max_documents;
+  if (m->reason != NULL)
+    return FALSE;
+  if (max != 0 && m->documents >= max)
+    {
+      g_autofree char *what = g_strdup_printf ("%u documents", max);
+      budget_run_out (m, what);
+      return FALSE;
+    }
+  m->documents++;
+  return TRUE;
+}
+
+static gboolean
+budget_takes_bytes (MessageBudget *m, guint64 n)
+{
+  guint64 max = m->limits->message_max_unpacked_bytes;
+  if (m->reason != NULL)
+    return FALSE;
+  if (max != 0 && n > max - m->bytes)
+    {
+      g_autofree char *size = size_text (max);
+      g_autofree char *what = g_strdup_printf ("%s unpacked", size);
+      budget_run_out (m, what);
+      return FALSE;
+    }
+  m->bytes += n;
+  return TRUE;
+}
+
+static void flag_unreadable (GuDocument *doc, const char *reason);
+
+/* partly: an archive whose first entries were read. */
+static void
+flag_not_read (MessageBudget *m, GuDocument *doc, gboolean partly)
+{
+  const char *name = doc_name (doc) != NULL ? doc_name (doc) : "unnamed document";
+  flag_unreadable (doc, m->reason);
+  g_ptr_array_add (m->not_read, partly ? g_strdup_printf ("the rest of %s", name) : g_strdup (name));
+}
+
+/* The msg->overruns line: the budget, then what it left unread (the
+ * first names and how many more). */
+static char *
+overrun_line (const MessageBudget *m)
+{
+  GString *s = g_string_new (m->overrun);
+  g_string_append (s, "; not read: ");
+  for (guint i = 0; i < m->not_read->len && i < 5; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (m->not_read, i));
+  if (m->not_read->len > 5)
+    g_string_append_printf (s, " and %u more", m->not_read->len - 5);
+  return g_string_free (s, FALSE);
 }
 
 static gboolean
@@ -395,6 +504,11 @@ read_entry_data (Reader *r, GByteArray *out, gboolean *cut, char **entry_error)
             *entry_error = reason;
           return n != ARCHIVE_FATAL;
         }
+      if (!budget_takes_bytes (r->budget->message, (guint64) n))
+        {
+          r->stop_reason = g_strdup (r->budget->message->reason);
+          return FALSE;
+        }
       r->produced += (guint64) n;
       r->budget->total_bytes += (guint64) n;
       guint64 room = cap > out->len ? cap - out->len : 0;
@@ -406,7 +520,6 @@ read_entry_data (Reader *r, GByteArray *out, gboolean *cut, char **entry_error)
     }
 }
 
-static void flag_unreadable (GuDocument *doc, const char *reason);
 static void expand_archive (GuMessage *msg, int index, TreeBudget *budget);
 
 static GuDocument *
@@ -482,6 +595,12 @@ read_regular_entry (Reader *r, GuMessage *msg, int parent, struct archive_entry 
   if (!read_entry_data (r, data, &cut, &entry_error))
     {
       g_byte_array_unref (data);
+      /* Out of budget, this entry is no suspect: named, not dropped. */
+      if (r->budget->message->reason != NULL)
+        {
+          add_unreadable_entry (msg, parent, label, filename, r->budget->message->reason);
+          g_ptr_array_add (r->budget->message->not_read, g_strdup (label));
+        }
       return FALSE;
     }
   if (entry_error != NULL)
@@ -491,6 +610,12 @@ read_regular_entry (Reader *r, GuMessage *msg, int parent, struct archive_entry 
       return TRUE;
     }
   add_read_entry (msg, parent, label, filename, data, cut, r->budget);
+  /* A nested archive spent the budget: this one stops too. */
+  if (r->budget->message->reason != NULL)
+    {
+      r->stop_reason = g_strdup (r->budget->message->reason);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -533,6 +658,11 @@ read_entries (Reader *r, GuMessage *msg, int parent, const char *raw_name)
       if (status < ARCHIVE_WARN || archive_entry_filetype (entry) != AE_IFREG
           || archive_entry_hardlink (entry) != NULL)
         continue;
+      if (!budget_takes_document (r->budget->message))
+        {
+          r->stop_reason = g_strdup (r->budget->message->reason);
+          return;
+        }
       if (!read_regular_entry (r, msg, parent, entry, raw_name))
         return;
     }
@@ -589,12 +719,83 @@ read_archive (GuMessage *msg, int index, TreeBudget *budget, gboolean raw)
   return r.stop_reason;
 }
 
+/* "encrypted" is what libarchive's readers tell us of a password (an
+ * entry's flag, or a 7z whose headers are encrypted): the file is fine,
+ * the applicant only has to send it without one. */
+/* The files of a TNEF stream become entries, under the same limits as
+ * an archive's (its data is stored, not compressed: no ratio). Returns
+ * NULL when it read to the end, else the unreadable reason. */
+static char *
+read_tnef (GuMessage *msg, int index, TreeBudget *budget)
+{
+  const GuLimits *limits = budget->limits;
+  MessageBudget *m = budget->message;
+  GBytes *content = ((GuDocument *) g_ptr_array_index (msg->documents, index))->content;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (content, &len);
+  char *corrupt = NULL;
+  g_autoptr (GPtrArray) files = gu_tnef_read (data, len, limits->archive_max_entries, &corrupt);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const GuTnefFile *f = g_ptr_array_index (files, i);
+      g_autofree char *label = f->name != NULL ? clean_label (f->name) : g_strdup_printf ("unnamed-entry-%u", i + 1);
+      g_autofree char *filename = last_component (label, i + 1);
+      char *stop = NULL;
+      if (++budget->entries > limits->archive_max_entries)
+        stop = g_strdup_printf ("archive refused: more than %u entries", limits->archive_max_entries);
+      else if (!budget_takes_document (m))
+        stop = g_strdup (m->reason);
+      else if (!budget_takes_bytes (m, f->len))
+        {
+          add_unreadable_entry (msg, index, label, filename, m->reason);
+          g_ptr_array_add (m->not_read, g_strdup (label));
+          stop = g_strdup (m->reason);
+        }
+      else if ((budget->total_bytes += f->len) > limits->archive_max_total_bytes)
+        {
+          g_autofree char *max = size_text (limits->archive_max_total_bytes);
+          stop = g_strdup_printf ("archive refused: more than %s uncompressed", max);
+        }
+      if (stop != NULL)
+        {
+          g_free (corrupt);
+          return stop;
+        }
+      gsize keep = (gsize) MIN ((guint64) f->len, limits->archive_max_entry_bytes);
+      GByteArray *bytes = g_byte_array_sized_new ((guint) keep);
+      g_byte_array_append (bytes, f->data, (guint) keep);
+      add_read_entry (msg, index, label, filename, bytes, keep < f->len, budget);
+      if (m->reason != NULL)
+        {
+          g_free (corrupt);
+          return g_strdup (m->reason);
+        }
+    }
+  return corrupt;
+}
+
 static void
 flag_unreadable (GuDocument *doc, const char *reason)
 {
   doc->flags |= GU_DOC_UNREADABLE;
+  if (strcmp (reason, "encrypted") == 0)
+    doc->flags |= GU_DOC_PROTECTED;
   if (doc->unreadable_reason == NULL)
     doc->unreadable_reason = g_strdup (reason);
+}
+
+/* Flags an archive once read: reason is why it stopped (NULL: read to
+ * the end), before the document count when it started. */
+static void
+settle_archive (GuMessage *msg, int index, guint before, const char *reason, MessageBudget *m)
+{
+  GuDocument *doc = g_ptr_array_index (msg->documents, index);
+  if (reason != NULL && m->reason != NULL && strcmp (reason, m->reason) == 0)
+    flag_not_read (m, doc, msg->documents->len > before);
+  else if (reason != NULL)
+    flag_unreadable (doc, reason);
+  else if (msg->documents->len == before)
+    doc->flags |= GU_DOC_EMPTY;
 }
 
 /* Expands msg->documents[index], appending its entries (and, depth
@@ -604,6 +805,12 @@ static void
 expand_archive (GuMessage *msg, int index, TreeBudget *budget)
 {
   GuDocument *doc = g_ptr_array_index (msg->documents, index);
+  MessageBudget *m = budget->message;
+  if (m->reason != NULL)
+    {
+      flag_not_read (m, doc, FALSE);
+      return;
+    }
   if ((guint) doc->depth >= budget->limits->archive_max_depth)
     {
       flag_unreadable (doc, "nesting too deep");
@@ -611,6 +818,12 @@ expand_archive (GuMessage *msg, int index, TreeBudget *budget)
     }
   doc->flags |= GU_DOC_ARCHIVE;
   guint before = msg->documents->len;
+  if (is_tnef (doc))
+    {
+      g_autofree char *reason = read_tnef (msg, index, budget);
+      settle_archive (msg, index, before, reason, m);
+      return;
+    }
   g_autofree char *reason = read_archive (msg, index, budget, FALSE);
   /* Not a container format, but gzip/bzip2/xz data: one compressed file. */
   if (reason != NULL && g_str_has_suffix (reason, "Unrecognized archive format")
@@ -619,10 +832,7 @@ expand_archive (GuMessage *msg, int index, TreeBudget *budget)
       g_free (reason);
       reason = read_archive (msg, index, budget, TRUE);
     }
-  if (reason != NULL)
-    flag_unreadable (g_ptr_array_index (msg->documents, index), reason);
-  else if (msg->documents->len == before)
-    ((GuDocument *) g_ptr_array_index (msg->documents, index))->flags |= GU_DOC_EMPTY;
+  settle_archive (msg, index, before, reason, m);
 }
 
 static gboolean
@@ -641,12 +851,33 @@ needs_expanding (GuDocument *doc)
   return gu_unpack_is_archive (doc);
 }
 
+/* The message's own parts spend the budgets first: they are what the
+ * applicant attached, and they are already decoded. A part past a budget
+ * keeps its name, not its content. */
+static void
+budget_parts (GuMessage *msg, MessageBudget *m)
+{
+  for (guint i = 0; i < msg->documents->len; i++)
+    {
+      GuDocument *doc = g_ptr_array_index (msg->documents, i);
+      gsize len = doc->content != NULL ? g_bytes_get_size (doc->content) : 0;
+      if (budget_takes_document (m) && budget_takes_bytes (m, len))
+        continue;
+      g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
+      gu_document_set_content (doc, empty);
+      flag_not_read (m, doc, FALSE);
+    }
+}
+
 void
 gu_unpack_message (GuMessage *msg, const GuLimits *limits)
 {
+  MessageBudget message = { .limits = limits, .not_read = g_ptr_array_new_with_free_func (g_free) };
+  budget_parts (msg, &message);
   /* Entries of an archive are expanded as they are read (expand_archive
    * recurses), so only the message's own parts start a tree here. */
-  for (guint i = 0; i < msg->documents->len; i++)
+  guint parts = msg->documents->len;
+  for (guint i = 0; i < parts; i++)
     {
       GuDocument *doc = g_ptr_array_index (msg->documents, i);
       if (!needs_expanding (doc))
@@ -655,7 +886,13 @@ gu_unpack_message (GuMessage *msg, const GuLimits *limits)
         .limits = limits,
         .deadline = g_get_monotonic_time ()
                     + (gint64) limits->archive_max_seconds * G_USEC_PER_SEC,
+        .message = &message,
       };
       expand_archive (msg, (int) i, &budget);
     }
+  if (message.reason != NULL)
+    g_ptr_array_add (msg->overruns, overrun_line (&message));
+  g_free (message.reason);
+  g_free (message.overrun);
+  g_ptr_array_unref (message.not_read);
 }

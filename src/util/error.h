@@ -23,6 +23,7 @@ typedef enum {
   GU_ERROR_CORRUPT,     /* stored data does not match its hash */
   GU_ERROR_LIMIT,       /* an input exceeds a configured limit */
   GU_ERROR_UNREADABLE,  /* input that cannot be decoded (encrypted, corrupt) */
+  GU_ERROR_ACCOUNT,     /* the wrong account for the job (root without [daemon] user): exit 78 */
 } GuErrorCode;
 
 /* Exit statuses of the CLI (doc/ARCHITECTURE.md, "CLI"). */
@@ -31,6 +32,7 @@ enum {
   GU_EXIT_ERROR = 1,
   GU_EXIT_USAGE = 2,
   GU_EXIT_TEMPFAIL = 75,
+  GU_EXIT_CONFIG = 78,  /* EX_CONFIG: as whom guichet runs must be set right first */
 };
 
 /* Maps an error to the CLI exit status it deserves. */

@@ -73,9 +73,16 @@ gu_file_write_atomic (const char *path, const void *data, gsize len, GError **er
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *tmp = g_strdup_printf ("%s.tmp.XXXXXX", path);
-  if (!gu_mkdir_p (dir, error))
-    return FALSE;
+  /* The folder almost always exists (a blob store's fan-out folders
+   * fill up early): create it only when the file cannot be. */
   int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
+  if (fd < 0 && errno == ENOENT)
+    {
+      if (!gu_mkdir_p (dir, error))
+        return FALSE;
+      memcpy (tmp + strlen (tmp) - 6, "XXXXXX", 6);
+      fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
+    }
   if (fd < 0)
     {
       int err = errno;

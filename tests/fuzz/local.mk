@@ -1,5 +1,6 @@
 # libFuzzer target for parse+unpack (configure --enable-fuzzing, CC=clang).
 EXTRA_DIST += tests/fuzz/run-fuzz.sh tests/fuzz/seeds/zip.eml tests/fuzz/seeds/targz.eml
+EXTRA_DIST += tests/fuzz/seeds/tnef.eml
 if ENABLE_FUZZING
 check_PROGRAMS += tests/fuzz/fuzz-intake
 TESTS += tests/fuzz/run-fuzz.sh

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Sourced by the CLI integration tests: TAP helpers (from the rig's lib)
 # and a private guichet installation in a temporary folder.
-#   gu_setup            makes $GU_TMP with guichet.conf, exports GUICHET_CONFIG
+#   gu_setup            makes $GU_TMP with guichet.conf, exports GUICHET_CONFIG;
+#                       as root, the config names the rig's daemon account in
+#                       [daemon] user and $GU_TMP is handed over to it
+#                       (tests/rig/lib.sh, rig_daemon_user)
 #   gu_conf_set K=V...  rewrites keys of the test's config (section.key=value)
 #   guichet ARGS...     runs the built binary
 #   gu_mail NAME        path of a message made by the test (in $GU_TMP/mail)
@@ -13,6 +16,7 @@
 guichet() { "$GUICHET" "$@"; }
 
 gu_setup() {
+	rig_daemon_user
 	GU_TMP=$(mktemp -d /tmp/guichet-cli.XXXXXX)
 	trap 'rm -rf "$GU_TMP"' EXIT
 	mkdir -p "$GU_TMP/mail"
@@ -29,7 +33,9 @@ url = smtp://127.0.0.1:2525
 from = Fabrique d'Initiatives <fabrique@example.org>
 [filters]
 enabled = false
+$(rig_daemon_conf)
 CONF
+	rig_hand_over "$GU_TMP"
 	export GUICHET_CONFIG="$GU_TMP/guichet.conf"
 }
 

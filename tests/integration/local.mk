@@ -8,7 +8,8 @@ GU_CLI_TESTS = \
 	tests/integration/test-daemon.sh \
 	tests/integration/test-replies.sh \
 	tests/integration/test-legal.sh \
-	tests/integration/test-install.sh
+	tests/integration/test-install.sh \
+	tests/integration/test-query-plans.sh
 TESTS += $(GU_CLI_TESTS)
 EXTRA_DIST += $(GU_CLI_TESTS)
 EXTRA_DIST += tests/integration/corpus-agreement.py

@@ -6,6 +6,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/rig/lib.sh"
 rig_start
+rig_daemon_user
 T="$RIG_DIR/guichet"
 mkdir -p "$T/mail"
 printf '%s\n' "$IMAP_PASSWORD" >"$T/imap.secret"
@@ -31,7 +32,9 @@ ca_file = $RIG_CA
 from = Fabrique d'Initiatives <fabrique@example.org>
 [filters]
 enabled = false
+$(rig_daemon_conf)
 CONF
+	rig_hand_over "$T"
 }
 write_conf "imap://127.0.0.1:$IMAP_PORT/INBOX"
 export GUICHET_CONFIG="$T/guichet.conf"

@@ -10,7 +10,7 @@ set -u
 gu_setup
 rig_start
 trap 'rig_stop; rm -rf "$GU_TMP"' EXIT
-tap_plan 23
+tap_plan 27
 
 C="$GUICHET_CONFIG"
 cat >"$C" <<CONF
@@ -27,6 +27,7 @@ ca_file = $RIG_CA
 from = Fabrique d'Initiatives <fabrique@example.org>
 [filters]
 dir = $GU_TOP_BUILDDIR/filters
+$(rig_daemon_conf)
 CONF
 py() { /usr/bin/python3 - "$@"; }
 
@@ -43,6 +44,23 @@ Structure : <script>alert(1)</script>
 Cordialement" --attach "$GU_TMP/initiative.pdf=Présentation du projet.pdf;application/pdf" \
 	-o "$GU_TMP/mail/evil.eml"
 guichet ingest --received 2020-02-03T15:00:00+01:00 "$GU_TMP/mail/evil.eml" >/dev/null
+# What needs a person that day: a workbook that is no zip (unreadable), a
+# stranger quoting FI-2020-0003 (filed elsewhere, with a note), a message
+# with no usable sender (set aside).
+dossiers="$GU_TOP_SRCDIR/tests/integration/dossiers"
+head -c 3000 /dev/urandom >"$GU_TMP/junk.bin"
+mk() { /usr/bin/python3 "$GU_TOP_SRCDIR/tests/tools/mkmail.py" "$@"; }
+mk --from "Louis Caen <louis@atelier-caen.fr>" --subject "Candidature" --body "Bonjour,
+Structure : Atelier partagé de Caen" --attach "$dossiers/initiative.txt=initiative.txt;text/plain" \
+	--attach "$GU_TMP/junk.bin=Budgets.xlsx;application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" \
+	-o "$GU_TMP/mail/unreadable.eml"
+mk --from "Sophie <sophie@ailleurs.example.net>" --subject "Complément au dossier FI-2020-0003" \
+	--body "Voici le plan." --attach "$dossiers/plan.txt=plan.txt;text/plain" -o "$GU_TMP/mail/other.eml"
+mk --from "undisclosed-recipients:;" --subject "Dossier" --body "Bonjour" \
+	--attach "$dossiers/plan.txt=plan.txt;text/plain" -o "$GU_TMP/mail/nosender.eml"
+for m in unreadable other nosender; do
+	guichet ingest --received 2020-02-03T16:00:00+01:00 "$GU_TMP/mail/$m.eml" >/dev/null 2>&1
+done
 tap_is "$(gu_sql "select organisation from dossiers where applicant = 'zoe@malin.example.net'")" \
 	"<script>alert(1)</script>" "an organisation written as a script tag is on file as it was stated"
 
@@ -77,13 +95,35 @@ tap_ok '[[ "$out" == *"subject=[Fabrique d'"'"'Initiatives] Synthèse du 3 févr
 tap_ok '[[ "$out" == *"auto=auto-generated"* && "$out" == *"type=multipart/mixed"* ]]' \
 	"multipart/mixed, Auto-Submitted: auto-generated"
 tap_ok '[[ "$out" == *"crlf=True"* && "$out" == *"long=0"* ]]' "CRLF line ends, no line over 78 characters"
-n_incomplete=$(gu_sql "select count(*) from dossiers where status = 'incomplete'")
-tap_ok '[[ "$txt" == *"incomplets : $n_incomplete"* ]]' "the text counts the incomplete dossiers ($n_incomplete)"
-tap_ok '[[ "$txt" == *"Nouveaux dossiers du jour (2)"* && "$txt" == *"- FI-2020-0003 : incomplete, marc@coworking-falaises.fr"* ]]' \
-	"the text lists FI-2020-0003 among the day's new dossiers"
-missing_block=${txt#*Pièces manquantes}
-tap_ok '[[ "$missing_block" == *"FI-2020-0003"*"Un plan de déploiement pluriannuel"* ]]' \
-	"and its missing piece by its label"
+mkdir -p "$GU_TMP/show"
+for ref in $(gu_sql "select reference from dossiers"); do guichet show --json "$ref" >"$GU_TMP/show/$ref.json"; done
+facts=$(/usr/bin/python3 "$GU_TOP_SRCDIR/tests/integration/digest-check.py" "$GU_TMP/digest.eml.html" \
+	"$GU_TMP/digest.eml.txt" "$GU_TMP/list.json" "$GU_TMP/show" "$GU_TOP_SRCDIR/schemas/fabrique-initiatives.call" 2020-02-03)
+fact() { printf '%s\n' "$facts" | sed -n "s/^$1=//p"; }
+printf '%s\n' "$facts" | grep '^#' | while read -r l; do tap_diag "$l"; done
+# Unreadable documents of the day, by flag (GU_DOC_UNREADABLE = 2): the
+# workbook, and whatever the examples hold.
+n_unreadable=$(gu_sql "select count(*) from documents doc join messages m on m.id = doc.message_row
+	where doc.flags & 2 and m.received_at >= '2020-02-02T23:00:00Z' and m.received_at < '2020-02-03T23:00:00Z'")
+tap_is "$(fact box)" "Autre expéditeur:1,Document illisible:$n_unreadable,Sans expéditeur:1" \
+	"à traiter: the unreadable documents ($n_unreadable), the stranger's note, the message without sender; nothing else"
+tap_is "$(fact box_refs)" "$(gu_sql "select group_concat(reference, ' ') from (select d.reference from documents doc
+	join messages m on m.id = doc.message_row join dossiers d on d.id = m.dossier_id where doc.flags & 2
+	union select d.reference from events e join dossiers d on d.id = e.dossier_id where e.kind = 'note' order by 1)")" \
+	"the box names the dossiers of the unreadable document and of the note"
+tap_is "$(fact matrix_refs):$(fact matrix_rows)" "True:$(gu_sql "select count(*) from dossiers where status = 'incomplete'")" \
+	"the matrix has one row per incomplete dossier"
+tap_is "$(fact matrix_marks):$(fact matrix_order)" "True:True" \
+	"its marks agree with show --json, most advanced first"
+tap_is "$(fact chart_counts):$(fact chart_heights):$(fact chart_zero)" "True:True:True" \
+	"one bar a day since the opening, in proportion to the new dossiers of the day"
+before() { gu_sql "select count(*) from dossiers where status = '$1' and first_received_at < '2020-02-02T23:00:00Z'"; }
+now() { gu_sql "select count(*) from dossiers where status = '$1'"; }
+change() { local n=$(( $(now "$1") - $(before "$1") )); if [ "$n" -gt 0 ]; then echo "+$n"; elif [ "$n" -lt 0 ]; then echo "−${n#-}"; else echo "="; fi; }
+tap_is "$(fact counts)" "$(now incomplete)$(change incomplete) $(now complete)$(change complete) $(now late)$(change late) $(now early)$(change early)" \
+	"the counts by status with their change since the day before"
+tap_ok '[ "$(fact text_width)" -le 72 ] && [ "$(fact sparkline)" = 34 ]' \
+	"the text part within 72 columns, with a sparkline of the 34 days since the opening"
 tap_ok '[[ "$html" == *"<table"* && "$html" == *"FI-2020-0003"* ]]' "an HTML part with tables"
 tap_ok '[[ "$html" == *"&lt;script&gt;alert(1)&lt;/script&gt;"* && "$html" != *"<script"* ]]' \
 	"the organisation is escaped in the HTML"
@@ -129,6 +169,7 @@ tap_is "$(gu_sql "select count(*) from digests where day = '2020-02-03' and outb
 
 # --- the daemon queues yesterday's digest once [digest] time has passed ---
 mkdir -p "$GU_TMP/state/mail/"{cur,new,tmp}
+rig_hand_over "$GU_TMP/state/mail"
 yesterday=$(TZ=Europe/Paris date -d yesterday +%F)
 guichet run --once 2>"$GU_TMP/run.err"; rc=$?
 tap_is "$rc:$(gu_sql "select count(*) from outbox where kind = 'digest' and state = 'sent' and dedupe_key like 'digest:$yesterday:%'")" \

@@ -300,7 +300,7 @@ full_set --from "Lucie Moreau <lucie.moreau@cafe-associatif-bernay.fr>" --subjec
 r=$(ing 2019-12-20T10:00:00+01:00 "$M/s8.eml"); R8=$(ref_of "$r"); made "$r"
 tap_ok '[[ "$r" =~ ^0:FI-2020-[0-9]{4}\ early$ ]]' "8: received on 20 December 2019: early ($r)"
 J=$(show "$R8")
-tap_is "$(q "$J" 'd["status"] + "|" + json.dumps(d["missing"]) + "|" + json.dumps(sorted({p["late"] for p in d["pieces"]}))')" "early|[]|[false]" "8: early, the pieces not late"
+tap_is "$(q "$J" 'd["status"] + "|" + str(len(d["missing"])) + "|" + json.dumps(sorted({(p["early"], p["late"]) for p in d["pieces"]}), separators=(",", ":"))')" "early|6|[[true,false]]" "8: early, the pieces early (not late) and counting for nothing"
 
 # ==== 9. the edges of the window (Europe/Paris) ====
 mkmail --from "Thomas Lemaire <t.lemaire@atelier-partage-dieppe.fr>" --subject "Candidature Atelier partagé de Dieppe" \
@@ -341,15 +341,19 @@ tap_is "$(ing 2020-02-10T09:45:00+01:00 "$M/s1.eml")" "0:- duplicate" "10: the s
 tap_is "$(show FI-2020-0001)" "$before" "10: the dossier did not change at all"
 
 # ==== 11. a reference to someone else's dossier ====
-A_BEFORE=$(show FI-2020-0001)
+N=$(n_dossiers)
 mkmail --from "Bertrand Noël <bertrand.noel@collectif-ecolieu.fr>" \
 	--subject "Re: [FI-2020-0001] notre candidature" --date "Tue, 18 Feb 2020 10:00:00 +0100" \
 	--body "Bonjour, je reprends votre message pour vous adresser notre présentation. Bertrand Noël" \
 	--attach "$W/presentation.pdf=Présentation du projet.pdf" -o "$M/s11a.eml"
-r=$(ing 2020-02-18T10:00:30+01:00 "$M/s11a.eml"); R11=$(ref_of "$r"); made "$r"
-tap_ok '[[ "$r" =~ ^0:FI-2020-[0-9]{4}\ incomplete$ && "$R11" != FI-2020-0001 ]]' "11: B citing A's reference gets a dossier of their own ($r)"
-tap_is "$(show FI-2020-0001)" "$A_BEFORE" "11: A's dossier is untouched (same pieces, same messages)"
-tap_is "$(q "$(show "$R11")" 'd["applicant"] + "|" + " ".join(k for p in d["pieces"] for k in p["kinds"])')" "bertrand.noel@collectif-ecolieu.fr|initiative" "11: B's document is in B's dossier"
+r=$(ing 2020-02-18T10:00:30+01:00 "$M/s11a.eml")
+# Issue 14: a message naming an existing dossier never opens another one;
+# from another sender, its documents are filed there, marked.
+tap_ok '[[ "$r" =~ ^0:FI-2020-0001\ (incomplete|complete)$ ]]' "11: B citing A's reference with a document: filed in A's dossier all the same ($r)"
+tap_is "$(n_dossiers)" "$N" "11: B gets no dossier of their own"
+tap_is "$(q "$(show FI-2020-0001)" '[(p["filename"], " ".join(p["kinds"])) for p in d["pieces"] if p["other_sender"]]')" \
+	'[["Présentation du projet.pdf","initiative"]]' "11: B's document is in A's dossier, marked as from another sender"
+A_BEFORE=$(show FI-2020-0001)
 mkmail --from "Camille Roy <camille.roy@lafabrique-lisieux.fr>" \
 	--subject "[FI-2020-0001] question sur le budget" --date "Tue, 18 Feb 2020 11:00:00 +0100" \
 	--body "Bonjour, le budget de lancement doit-il inclure les salaires ? Camille Roy" -o "$M/s11b.eml"
@@ -469,7 +473,7 @@ guichet classify "$R16" "$SHA_A" budget_lancement 2>/dev/null; tap_is $? 1 "16: 
 guichet classify FI-2020-9999 "$SHA16" budget_lancement 2>/dev/null; tap_is $? 1 "16: an unknown dossier is an error (1)"
 tap_is "$(show "$R16")" "$J" "16: the refused overrides changed nothing"
 tap_is "$(q "$(show FI-2020-0001)" 'd["status"] + "|" + " ".join(sorted(k for p in d["pieces"] for k in p["kinds"]))')" \
-	"complete|$(sorted_words "$REQUIRED")" "16: nor A's dossier"
+	"complete|$(sorted_words "$REQUIRED initiative")" "16: nor A's dossier (which holds B's presentation too, scenario 11)"
 
 # ==== 19. names that say less than they seem ====
 # A cover letter is not a letter of support, an "avis de situation" from
@@ -581,7 +585,7 @@ out.append(a[0]["initiative"] + "|" + a[0]["budget_lancement"] + "|" + a[0]["cou
 print(" ".join(out))
 PY
 tap_is "$("$PY" "$GU_TMP/check_export.py" "$GU_TMP/export.csv" "$(guichet list --json)" "$KEYS")" \
-	"crlf header widths rows 01-Presentation projet.pdf|Budget-lancement.xlsx|" \
+	"crlf header widths rows 01-Presentation projet.pdf; Présentation du projet.pdf|Budget-lancement.xlsx|" \
 	"17: export: CRLF, a header with reference, status and the seven keys, one row per dossier, the files in their piece's column"
 
 bad=

@@ -5,7 +5,7 @@
 # example configuration that a second install does not overwrite.
 set -u
 . "$GU_TOP_SRCDIR/tests/rig/lib.sh"
-tap_plan 12
+tap_plan 13
 : "${MAKE:=make}"
 dest=$(mktemp -d /tmp/guichet-install.XXXXXX)
 trap 'rm -rf "$dest"' EXIT
@@ -23,6 +23,8 @@ d="$dest"
 tap_ok '[ -n "$bin" ] && [ -x "$d$bin" ]' "the program ($bin)"
 tap_ok '[ -x "$d$(where /guichet/filters/pdf)" ] && [ -n "$(where /libexec/guichet/filters/filters.map)" ]' \
 	"the filters and their map in libexecdir/guichet/filters"
+tap_ok '[ -x "$d$(where /libexec/guichet/guichet-parse)" ] && [ ! -e "$d$bindir/guichet-parse" ]' \
+	"the parse worker in libexecdir/guichet, not in PATH"
 tap_ok '[ -n "$(where /share/guichet/schemas/fabrique-initiatives.call)" ]' "the call file in datadir/guichet/schemas"
 tap_ok '[ -n "$(where /share/guichet/templates/fr/ack-new.txt)" ] && [ -n "$(where /share/guichet/templates/en/_decision.txt)" ]' \
 	"the templates in datadir/guichet/templates"

@@ -105,11 +105,11 @@ open(sys.argv[1] + ".html", "w").write(m.get_body(("html",)).get_content())
 PY
 txt=$(cat "$GU_TMP/digest.eml.txt" 2>/dev/null)
 html=$(cat "$GU_TMP/digest.eml.html" 2>/dev/null)
-set_aside=${txt#*Messages mis de côté}
-set_aside=${set_aside%%Réponses non distribuées*}
-tap_ok '[[ "$txt" == *"Messages mis de côté"* && "$set_aside" == *"par une personne (1)"* ]]' \
+set_aside=${txt#*À TRAITER}
+set_aside=${set_aside%%OÙ EN EST L\'APPEL*}
+tap_ok '[[ "$txt" == *"À TRAITER"* && "$(grep -c "Sans expéditeur" <<<"$set_aside")" = 1 ]]' \
 	"the digest has a section of messages set aside for a person, with one"
-tap_ok '[[ "$set_aside" == *"14 février 2020"*"<nobody@msg.example> : Candidature nobody"*"no usable sender"* ]]' \
+tap_ok '[[ "$set_aside" == *"14 février 2020"*"<nobody@msg.example>"*"Candidature nobody"*"no usable sender"* ]]' \
 	"listing its receipt time, Message-ID, subject and why"
 tap_ok '[[ "$set_aside" != *"autoreply"* ]]' "the auto-reply is not listed"
 tap_ok '[[ "$html" == *"nobody@msg.example"*"no usable sender"* ]]' "the HTML part lists it too"

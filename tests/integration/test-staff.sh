@@ -4,8 +4,9 @@
 # subject names (any applicant's), as a staff piece, and its sender gets
 # a receipt; a letter naming no dossier is parked (`- unmatched`) and the
 # sender asked for the reference; the same letter forged (no, or
-# someone else's, Authentication-Results) is an applicant's mail and
-# never reaches the other applicant's dossier.
+# someone else's, Authentication-Results) is an applicant's mail: never
+# a staff piece; like any other sender's, filed by the reference it
+# gives but marked as from another sender (issue 14).
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
@@ -129,27 +130,30 @@ tap_ok '[[ "$body" == *"FI-2020-NNNN"* && "$body" == *"pas pu déterminer"* ]]' 
 tap_is "$(q "$(guichet list --json)" 'len(d)')" 1 "still one dossier"
 
 # ==== the same letter, forged ====
-pieces_before=$(q "$(show FI-2020-0001)" 'len(d["pieces"])')
 mkmail --from "$STAFF" --subject "Lettre de soutien – dossier [FI-2020-0001]" --message-id "<forged-1@evil.example>" \
 	--body "$STAFF_BODY" --attach "$W/soutien.pdf=Lettre de soutien.pdf;application/pdf" -o "$M/forged.eml"
 r=$(ing 2020-02-14T10:00:00+01:00 "$M/forged.eml")
-tap_is "$r" "0:FI-2020-0002 incomplete" "no Authentication-Results: an applicant, with a dossier of its own"
+tap_is "$r" "0:FI-2020-0001 incomplete" \
+	"no Authentication-Results: an applicant's mail, filed by its reference as from another sender (issue 14)"
 tap_is "$(gu_sql "select role from messages where message_id = 'forged-1@evil.example'")" "applicant" "recorded as an applicant"
 mkmail --from "$STAFF" --subject "Lettre de soutien – dossier [FI-2020-0001]" --message-id "<forged-2@evil.example>" \
 	--header "Authentication-Results: mx.evil.example; dkim=pass header.d=normandie.fr" \
 	--body "$STAFF_BODY" --attach "$W/avis.pdf=Autre lettre.pdf;application/pdf" -o "$M/forged2.eml"
 r=$(ing 2020-02-14T11:00:00+01:00 "$M/forged2.eml")
-tap_ok '[[ "$r" == 0:FI-2020-0002\ * ]]' "another server's Authentication-Results: still an applicant ($r)"
-tap_is "$(q "$(show FI-2020-0001)" 'len(d["pieces"])')" "$pieces_before" \
-	"neither forgery reached the other applicant's dossier"
+tap_ok '[[ "$r" == 0:FI-2020-0001\ * && "$(gu_sql "select role from messages where message_id = '"'forged-2@evil.example'"'")" == applicant ]]' \
+	"another server's Authentication-Results: still an applicant ($r)"
+PIECES='sorted([p["source"], p["other_sender"]] for p in d["pieces"])'
+tap_is "$(q "$(show FI-2020-0001)" "$PIECES")" '[["applicant",false],["applicant",true],["applicant",true],["staff",false]]' \
+	"neither forgery is a staff piece: both are the applicant's, marked as from another sender"
 tap_is "$(q "$(outbox)" '[o["kind"] for o in d if o["to"] == "instructeur@normandie.fr"]')" \
-	'["staff-receipt","ack-new","ack-update"]' "the forger is answered as an applicant, never with a staff receipt"
+	'["staff-receipt","other-sender-receipt","other-sender-receipt"]' \
+	"the forger is answered as another sender, never with a staff receipt"
 
 # ==== replay decides alike ====
 guichet replay >/dev/null 2>"$GU_TMP/replay.err"; rc=$?
 tap_is "$rc" 0 "replay"
-tap_is "$(q "$(show FI-2020-0001)" '[p["source"] for p in d["pieces"]]')" '["applicant","staff"]' \
-	"after replay, the letter is still a staff piece of FI-2020-0001"
+tap_is "$(q "$(show FI-2020-0001)" "$PIECES")" '[["applicant",false],["applicant",true],["applicant",true],["staff",false]]' \
+	"after replay, the letter is still a staff piece of FI-2020-0001, the forgeries still marked"
 
 # ==== require_authentication = false: the address alone ====
 printf 'require_authentication = false\n' >>"$GUICHET_CONFIG"

@@ -16,6 +16,17 @@
 #                        it; sets T to that folder, exports GUICHET_CONFIG.
 #                        TEXT ("[smtp]\nkey = value", …) is appended: a
 #                        section named again adds its keys to the first.
+#                        As root, it names rig_daemon_user in [daemon] user
+#                        and hands the folder over to it.
+#   rig_daemon_user      sets RIG_DAEMON_USER: as root, the unprivileged
+#                        account guichet switches to (gu-test, created once
+#                        with useradd --system: the suite runs as root only
+#                        on throwaway CI machines); as an ordinary user,
+#                        empty (guichet stays who it is)
+#   rig_daemon_conf      prints the config lines naming RIG_DAEMON_USER
+#                        ("[daemon]", "user = …"), or nothing
+#   rig_hand_over DIR…   as root: gives DIR and what it holds to that account
+#                        (the config, the secrets, a Maildir guichet writes)
 #
 #   tap_plan N; tap_ok COND DESC; tap_is GOT WANT DESC; tap_skip DESC;
 #   tap_diag TEXT; tap_done
@@ -136,7 +147,56 @@ rig_start() {
 	rig_reload_env
 }
 
+RIG_DAEMON_ACCOUNT=gu-test
+
+# Two tests may start at once: useradd then fails on /etc/passwd's lock,
+# or because the other one made the account first. Either way, try again.
+rig_make_daemon_account() {
+	local tries=50
+	while ! id -u "$RIG_DAEMON_ACCOUNT" >/dev/null 2>&1; do
+		useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+			"$RIG_DAEMON_ACCOUNT" >/dev/null 2>&1 && break
+		tries=$((tries - 1))
+		if [ "$tries" -eq 0 ]; then
+			echo "Bail out! cannot create the account $RIG_DAEMON_ACCOUNT (useradd)"
+			exit 1
+		fi
+		sleep 0.1
+	done
+}
+
+# The account must reach the call file, the filters and the parse worker
+# in the source and build trees (a tree under a 0700 home would not do).
+rig_check_daemon_account() {
+	local f
+	for f in "$GU_TOP_SRCDIR/schemas/fabrique-initiatives.call" "$GU_TOP_BUILDDIR/filters"; do
+		if ! runuser -u "$RIG_DAEMON_ACCOUNT" -- test -r "$f"; then
+			echo "Bail out! the tests run as root and guichet switches to $RIG_DAEMON_ACCOUNT, who cannot read $f: put the tree where every account can read it"
+			exit 1
+		fi
+	done
+}
+
+RIG_DAEMON_USER=
+rig_daemon_user() {
+	[ "$(id -u)" = 0 ] || return 0
+	rig_make_daemon_account
+	rig_check_daemon_account
+	RIG_DAEMON_USER=$RIG_DAEMON_ACCOUNT
+}
+
+rig_daemon_conf() {
+	[ -z "$RIG_DAEMON_USER" ] || printf '[daemon]\nuser = %s\n' "$RIG_DAEMON_USER"
+}
+
+rig_hand_over() {
+	[ "$(id -u)" = 0 ] || return 0
+	rig_make_daemon_account
+	chown -R "$RIG_DAEMON_ACCOUNT:" "$@"
+}
+
 rig_guichet_conf() {
+	rig_daemon_user
 	T="$RIG_DIR/guichet"
 	mkdir -p "$T"
 	printf '%s\n' "$IMAP_PASSWORD" >"$T/imap.secret"
@@ -157,7 +217,9 @@ ca_file = $RIG_CA
 from = Fabrique d'Initiatives <fabrique@example.org>
 [filters]
 dir = $GU_TOP_BUILDDIR/filters
+$(rig_daemon_conf)
 CONF
 	[ $# -eq 0 ] || printf '%b\n' "$1" >>"$T/guichet.conf"
+	rig_hand_over "$T"
 	export GUICHET_CONFIG="$T/guichet.conf"
 }

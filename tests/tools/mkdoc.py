@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""mkdoc.py: write one real document for the tests (stdlib only).
+"""mkdoc.py: write one real document for the tests (stdlib only, but xls
+(python3-xlwt) and --odfpy (python3-odf)).
 
-usage: mkdoc.py OUT.{pdf,docx,odt,xlsx,ods,txt,csv} [options]
+usage: mkdoc.py OUT.{pdf,docx,odt,xlsx,ods,xls,txt,csv} [options]
 
   --page TEXT        one page of text (repeatable); lines split on newlines
   --page-file FILE   same, the page text read from FILE (UTF-8)
@@ -13,12 +14,17 @@ usage: mkdoc.py OUT.{pdf,docx,odt,xlsx,ods,txt,csv} [options]
   --no-text          PDF only: a page holding an image and no text (a "scan")
   --encoding ENC     txt/csv only: output encoding (default utf-8; e.g. cp1252)
   --delimiter C      csv only: field separator (default ';')
+  --odfpy            odt/ods only: written by odfpy (python3-odf), the
+                     library LibreOffice's format is written with in
+                     Python, rather than by hand
 
 Formats are chosen by the extension of OUT:
   pdf       PDF 1.4, Helvetica with WinAnsiEncoding (cp1252: é è à ç œ ’ « » €),
             long lines wrapped at 90 characters, one page per --page
   docx/odt  one paragraph per line of every --page (pages end with a page break)
   xlsx/ods  one sheet per --sheet (default: one empty sheet "Feuil1")
+  xls       Excel 97 (BIFF8) written by xlwt (python3-xlwt), one sheet per
+            --sheet, numbers as numbers
   txt       the pages, separated by a blank line
   csv       the first --sheet as CSV (or the pages' lines, one field each)
 
@@ -400,6 +406,51 @@ def make_ods(args):
                "<office:spreadsheet>%s</office:spreadsheet>" % "".join(tables), args.title)
 
 
+def make_odfpy(args, ext):
+    from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+    if ext == "odt":
+        doc = OpenDocumentText()
+        for page in lines_of(args.pages or [""]):
+            for line in page:
+                doc.text.addElement(P(text=line))
+    else:
+        doc = OpenDocumentSpreadsheet()
+        for name, rows in [parse_sheet(s) for s in args.sheets] or [("Feuil1", [[""]])]:
+            table = Table(name=name)
+            for row in rows:
+                tr = TableRow()
+                for value in row:
+                    if NUMBER.match(value):
+                        cell = TableCell(valuetype="float", value=value)
+                    else:
+                        cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=value))
+                    tr.addElement(cell)
+                table.addElement(tr)
+            doc.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    doc.write(out)
+    return out.getvalue()
+
+
+def make_xls(args):
+    import xlwt
+    book = xlwt.Workbook(encoding="utf-8")
+    sheets = [parse_sheet(s) for s in args.sheets]
+    if not sheets:
+        sheets = [("Feuil1", [[line] for page in lines_of(args.pages) for line in page])]
+    for name, rows in sheets:
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, float(value) if NUMBER.match(value) else value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 # ---------------------------------------------------------------- text
 
 def make_txt(args):
@@ -417,7 +468,7 @@ def make_csv(args):
 
 
 MAKERS = {"pdf": make_pdf, "docx": make_docx, "odt": make_odt, "xlsx": make_xlsx,
-          "ods": make_ods, "txt": make_txt, "csv": make_csv}
+          "ods": make_ods, "xls": make_xls, "txt": make_txt, "csv": make_csv}
 
 
 def main():
@@ -432,6 +483,7 @@ def main():
     p.add_argument("--no-text", action="store_true")
     p.add_argument("--encoding", default="utf-8", metavar="ENC")
     p.add_argument("--delimiter", default=";", metavar="C")
+    p.add_argument("--odfpy", action="store_true")
     args = p.parse_args()
     for f in args.page_files:
         with open(f, encoding="utf-8") as fh:
@@ -439,11 +491,13 @@ def main():
     ext = args.out.rsplit(".", 1)[-1].lower() if "." in args.out else ""
     if ext not in MAKERS:
         p.error("unknown extension %r (want one of %s)" % (ext, ", ".join(MAKERS)))
-    if args.sheets and ext not in ("xlsx", "ods", "csv"):
-        p.error("--sheet is for xlsx, ods and csv")
+    if args.sheets and ext not in ("xlsx", "ods", "xls", "csv"):
+        p.error("--sheet is for xlsx, ods, xls and csv")
+    if args.odfpy and ext not in ("odt", "ods"):
+        p.error("--odfpy is for odt and ods")
     if args.no_text and ext != "pdf":
         p.error("--no-text is for pdf")
-    data = MAKERS[ext](args)
+    data = make_odfpy(args, ext) if args.odfpy else MAKERS[ext](args)
     if isinstance(data, str):
         data = data.encode(args.encoding, errors="strict")
     with open(args.out, "wb") as fh:

@@ -1,6 +1,8 @@
 #!/bin/sh
 # The filters of filters/ run directly (no runner) on real documents made
-# by tests/data/filters/make-docs.sh. Prints TAP; arguments are ignored.
+# by tests/data/filters/make-docs.sh, tests/tools/mkphoto.py (PIL: scans
+# and photos for ocr), mkprotected.py and mkdoc.py (odfpy, xlwt). Prints
+# TAP; arguments are ignored.
 # office-text is the ASan build (tests/unit/test-office-text) when there
 # is one: the installed filter cannot have ASan (RLIMIT_AS).
 set -u
@@ -121,6 +123,69 @@ check "doc: not a Word file: antiword refuses, catdoc reads it as 8-bit text" \
   sh -c "'$filters/doc' < '$docs/notes.txt' 2>/dev/null | grep -qF 'Strat'"
 check "xls: not an Excel file exits nonzero or prints nothing" \
   sh -c "[ -z \"\$('$filters/xls' < '$docs/notes.txt' 2>/dev/null)\" ]"
+
+# ---- scans and photos: ocr (tesseract), issue 13 ----
+# Images made by tests/tools/mkphoto.py: dark text on off-white paper,
+# turned a few degrees as a hand-held photo is.
+photo () { /usr/bin/python3 "$src/tests/tools/mkphoto.py" "$@"; }
+photo "$docs/photo.jpg" --rotate 4 "Budget de lancement" "Communication 3500 euros"
+photo "$docs/photo.png" --rotate -5 "Lettre de soutien"
+photo "$docs/photo.heic" --rotate 3 "Budget de lancement"
+photo "$docs/pages.tif" --rotate 0 "Page un" --page "Page deux" --page "Page trois"
+photo "$docs/scan.pdf" --rotate 0 "Page un" --page "Budget de lancement" --page "Page trois"
+t=$work/photo.jpg.txt
+check "ocr: a JPEG photo turned 4 degrees" run "$filters/ocr" photo.jpg
+check "ocr: the marker line first, then the text, one form feed a page" same "$t" \
+  "[ocr]\nBudget de lancement\n\nCommunication 3500 euros\n\f"
+check "ocr: a PNG turned -5 degrees" sh -c "'$filters/ocr' < '$docs/photo.png' | grep -qxF 'Lettre de soutien'"
+check "ocr: a HEIC photo (heif-convert)" sh -c "'$filters/ocr' < '$docs/photo.heic' | grep -qxF 'Budget de lancement'"
+t=$work/pages.tif.txt
+check "ocr: a multi-page TIFF, capped by GU_FILTER_MAX_PAGES" sh -c "GU_FILTER_MAX_PAGES=2 '$filters/ocr' < '$docs/pages.tif' > '$t'"
+check "ocr: the first two pages only" same "$t" "[ocr]\nPage un\n\fPage deux\n\f"
+check "pdf: a scanned PDF gives no text (form feeds only)" \
+  sh -c "[ -z \"\$('$filters/pdf' < '$docs/scan.pdf' | tr -d '\\f')\" ]"
+t=$work/scan.pdf.txt
+check "ocr: a scanned PDF, page by page, at most GU_FILTER_MAX_PAGES" \
+  sh -c "GU_FILTER_MAX_PAGES=2 '$filters/ocr' < '$docs/scan.pdf' > '$t'"
+check "ocr: its pages, in order" same "$t" "[ocr]\nPage un\n\fBudget de lancement\n\f"
+check "ocr: its rendered pages are removed from TMPDIR" [ -z "$(ls -A "$TMPDIR")" ]
+check "ocr: not an image: the filter fails (1), the document is not called unreadable" sh -c "'$filters/ocr' < '$docs/notes.txt' >/dev/null 2>&1; [ \$? -eq 1 ]"
+check "ocr: a JPEG tesseract cannot decode: the same" sh -c "printf '\\377\\330\\377\\340junk' | '$filters/ocr' >/dev/null 2>&1; [ \$? -eq 1 ]"
+
+# ---- locked by a password: exit 65, "protected:" (extract.h) ----
+protected () { # FILTER DOC
+  "$1" < "$docs/$2" > /dev/null 2> "$work/$2.err"
+  [ $? -eq 65 ] && head -n 1 "$work/$2.err" | grep -q '^protected: .* protected by a password$'
+}
+/usr/bin/python3 "$src/tests/tools/mkdoc.py" "$docs/clear.pdf" --page "Stratégie de déploiement"
+qpdf --encrypt secret owner 256 -- "$docs/clear.pdf" "$docs/locked.pdf"
+qpdf --encrypt "" owner 256 -- "$docs/clear.pdf" "$docs/restricted.pdf"
+for e in docx xlsx odt ods doc xls; do /usr/bin/python3 "$src/tests/tools/mkprotected.py" "$docs/locked.$e"; done
+check "pdf: a user password: protected" protected "$filters/pdf" locked.pdf
+check "pdf: an owner password only (restrictions) is read" \
+  sh -c "'$filters/pdf' < '$docs/restricted.pdf' | grep -qF 'Stratégie de déploiement'"
+check "pdf: a broken PDF is not called protected" sh -c "! '$filters/pdf' < '$docs/bad.pdf' 2>&1 | grep -q protected"
+check "office-text: an encrypted .docx (EncryptedPackage): protected" protected "$office" locked.docx
+check "office-text: an encrypted .xlsx: protected" protected "$office" locked.xlsx
+check "office-text: an .odt with encryption-data: protected" protected "$office" locked.odt
+check "office-text: an .ods with encryption-data: protected" protected "$office" locked.ods
+check "doc: fEncrypted: protected" protected "$filters/doc" locked.doc
+check "xls: FILEPASS: protected" protected "$filters/xls" locked.xls
+
+# ---- LibreOffice (odfpy) and Excel 97 (xlwt): real writers ----
+/usr/bin/python3 "$src/tests/tools/mkdoc.py" "$docs/odfpy.odt" --odfpy --page "Présentation de l'initiative
+Suite"
+/usr/bin/python3 "$src/tests/tools/mkdoc.py" "$docs/odfpy.ods" --odfpy --sheet "Budget de déploiement=Poste|Montant;Matériel|1200"
+/usr/bin/python3 "$src/tests/tools/mkdoc.py" "$docs/xlwt.xls" --sheet "Feuil1=Budget pour la phase d'étude;Étude|800.5" \
+  --sheet "Feuil2=Budget de lancement"
+check "odt (odfpy): paragraphs" sh -c "'$office' < '$docs/odfpy.odt' | grep -qxF \"Présentation de l'initiative\""
+check "ods (odfpy): sheet name and cells" sh -c "'$office' < '$docs/odfpy.ods' > '$work/odfpy.ods.txt'"
+check "ods (odfpy): as office-text writes them" same "$work/odfpy.ods.txt" \
+  "[sheet] Budget de déploiement\nPoste\tMontant\nMatériel\t1200\n"
+check "xls (xlwt): cells, sheets separated by form feeds, accents in UTF-8" \
+  sh -c "'$filters/xls' < '$docs/xlwt.xls' > '$work/xlwt.xls.txt'"
+check "xls (xlwt): as xls2csv writes them" same "$work/xlwt.xls.txt" \
+  "Budget pour la phase d'étude\nÉtude\t800.5\n\fBudget de lancement\n\f"
 
 # ---- the map names existing filters ----
 missing=

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classify/classify.h"
+#include "classify/extract.h"
 #include "testutil.h"
 
 static GuCall *call;
@@ -154,6 +155,113 @@ test_not_classified (void)
     }
 }
 
+/* Text read by OCR (extract.h's marker line): the evidence says so, and
+ * names the page even of a one-page photo. The marker elsewhere is text. */
+static void
+test_ocr_evidence (void)
+{
+  g_autoptr (GuDocument) scan = classify ("scan.pdf", NULL, "[ocr]\nAnnexes\n\fBudget de lancement\n\f");
+  g_assert_cmpuint (scan->pieces->len, ==, 1);
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (scan->pieces, 0))->evidence, ==,
+                   "content(ocr):\"budget de lancement\" page 2");
+  g_autoptr (GuDocument) photo = classify ("IMG_0042.jpg", NULL, "[ocr]\nLettre de soutien\n");
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (photo->pieces, 0))->evidence, ==,
+                   "content(ocr):\"lettre de soutien\" page 1");
+  g_autoptr (GuDocument) text = classify ("notes.txt", NULL, "Notes\n[ocr]\nLettre de soutien\n");
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (text->pieces, 0))->evidence, ==,
+                   "content:\"lettre de soutien\"");
+}
+
+/* Stand-in filters in a folder of their own, run by gu_classify_message:
+ * "pdf" answers as filters/pdf does for a locked PDF, for a scan (form
+ * feeds only) or with text, by the first word of the document; "ocr"
+ * reads a scan, and fails on an image it cannot decode. */
+typedef struct {
+  char *dir;
+  GuConfig cfg;
+} Filters;
+
+static void
+filters_set_up (Filters *f, gconstpointer data G_GNUC_UNUSED)
+{
+  f->dir = gu_test_tmpdir ();
+  g_free (gu_test_write (f->dir, "pdf",
+                         "#!/bin/sh\n"
+                         "case $(head -c 6) in\n"
+                         "  locked) echo 'protected: PDF protected by a password' >&2; exit 65 ;;\n"
+                         "  broken) echo 'PDF could not be read: damaged' >&2; exit 65 ;;\n"
+                         "  scan*) printf '\\f\\f' ;;\n"
+                         "  *) printf 'Budget de lancement\\n\\f' ;;\n"
+                         "esac\n", 0755));
+  g_free (gu_test_write (f->dir, "ocr",
+                         "#!/bin/sh\n"
+                         "[ \"$GU_FILTER_MAX_PAGES\" = 7 ] || exit 1\n"
+                         "[ \"$(head -c 4)\" = junk ] && { echo 'ocr: tesseract could not read the image' >&2; exit 1; }\n"
+                         "printf '[ocr]\\nPage un\\n\\fLettre de soutien\\n\\f'\n", 0755));
+  g_free (gu_test_write (f->dir, "filters.map", "application/pdf pdf\nimage/jpeg ocr\n", 0644));
+  f->cfg.filters_dir = f->dir;
+  f->cfg.filters_enabled = TRUE;
+  f->cfg.filters_timeout_seconds = 20;
+  f->cfg.filters_memory_mb = 512;
+  f->cfg.filters_max_output_kb = 1024;
+  f->cfg.ocr_timeout_seconds = 30;
+  f->cfg.ocr_max_pages = 7;
+  f->cfg.ocr_memory_mb = 512;
+}
+
+static void
+filters_tear_down (Filters *f, gconstpointer data G_GNUC_UNUSED)
+{
+  gu_test_rmtree (f->dir);
+  g_free (f->dir);
+}
+
+static GuDocument *
+add_doc (GuMessage *msg, const char *type, const char *name, const char *content)
+{
+  GuDocument *doc = gu_document_new ();
+  doc->filename = g_strdup (name);
+  doc->sniffed_type = g_strdup (type);
+  g_autoptr (GBytes) bytes = g_bytes_new (content, strlen (content));
+  gu_document_set_content (doc, bytes);
+  g_ptr_array_add (msg->documents, doc);
+  return doc;
+}
+
+static void
+test_filters_protected_and_ocr (Filters *f, gconstpointer data G_GNUC_UNUSED)
+{
+  g_autoptr (GuClassifier) c = gu_classifier_new (call, &f->cfg);
+  g_autoptr (GuMessage) msg = gu_message_new ();
+  GuDocument *locked = add_doc (msg, "application/pdf", "budget lancement.pdf", "locked PDF");
+  GuDocument *broken = add_doc (msg, "application/pdf", "b.pdf", "broken PDF");
+  GuDocument *scan = add_doc (msg, "application/pdf", "scan.pdf", "scan PDF");
+  GuDocument *plain = add_doc (msg, "application/pdf", "doc.pdf", "text PDF");
+  GuDocument *photo = add_doc (msg, "image/jpeg", "lettre de soutien.jpg", "junk");
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "filter */ocr failed on lettre de soutien.jpg*");
+  gu_classify_message (c, msg);
+  g_test_assert_expected_messages ();
+  /* "protected:" on stderr: protected and unreadable, no piece, even by name */
+  g_assert_cmpuint (locked->flags & (GU_DOC_PROTECTED | GU_DOC_UNREADABLE), ==, GU_DOC_PROTECTED | GU_DOC_UNREADABLE);
+  g_assert_cmpstr (locked->unreadable_reason, ==, "PDF protected by a password");
+  g_assert_cmpstr (gu_doc_state (locked->flags), ==, "protected");
+  g_assert_cmpuint (locked->pieces->len, ==, 0);
+  /* any other unreadable document is not protected */
+  g_assert_cmpuint (broken->flags & (GU_DOC_PROTECTED | GU_DOC_UNREADABLE), ==, GU_DOC_UNREADABLE);
+  g_assert_cmpstr (broken->unreadable_reason, ==, "PDF could not be read: damaged");
+  /* a PDF without text goes to "ocr", with the [ocr] page cap */
+  g_assert_cmpstr (scan->text, ==, "[ocr]\nPage un\n\fLettre de soutien\n\f");
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (scan->pieces, 0))->evidence, ==,
+                   "content(ocr):\"lettre de soutien\" page 2");
+  /* a PDF with text does not */
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (plain->pieces, 0))->evidence, ==,
+                   "content:\"budget de lancement\" page 1");
+  /* OCR failing on an image is the filter's trouble: classified by name */
+  g_assert_cmpuint (photo->flags & GU_DOC_UNREADABLE, ==, 0);
+  g_assert_cmpstr (((GuPieceMatch *) g_ptr_array_index (photo->pieces, 0))->evidence, ==,
+                   "filename:\"soutien\"");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -169,6 +277,9 @@ main (int argc, char **argv)
   g_test_add_func ("/classify/workbook-named-by-sheets", test_workbook_named_by_sheets);
   g_test_add_func ("/classify/filename-evidence", test_filename_evidence_wins);
   g_test_add_func ("/classify/not-classified", test_not_classified);
+  g_test_add_func ("/classify/ocr-evidence", test_ocr_evidence);
+  g_test_add ("/classify/filters-protected-and-ocr", Filters, NULL, filters_set_up,
+              test_filters_protected_and_ocr, filters_tear_down);
   int status = g_test_run ();
   gu_call_free (call);
   return status;

@@ -62,7 +62,7 @@ sample_facts (void)
   f->quarantined_total = 4;
   add_item (f->created, "2020-02-14T09:12:00Z", "FI-2020-0007", "jeanne@tiers-lieu.example.net", EVIL);
   add_item (f->completed, "2020-02-14T10:00:00Z", "FI-2020-0002", "paul@bocage.example.net", "Bocage");
-  GuDigestItem *m = add_item (f->missing, NULL, "FI-2020-0007", "jeanne@tiers-lieu.example.net", EVIL);
+  GuDigestItem *m = add_item (f->missing, "2020-02-14T09:12:00Z", "FI-2020-0007", "jeanne@tiers-lieu.example.net", EVIL);
   m->keys = g_strsplit ("plan_pluriannuel budget_etude", " ", -1);
   add_item (f->late_arrivals, "2020-02-14T11:00:00Z", "FI-2020-0001", "x@late.example.net", "Dossier");
   add_item (f->unmatched, "2020-02-13T08:00:00Z", NULL, "agent@normandie.fr", "Courrier d'avis");
@@ -129,7 +129,10 @@ assert_alternative (GMimeObject *alt, const GuCall *call)
   g_autofree char *text = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (alt), 0), "plain");
   g_autofree char *html = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (alt), 1), "html");
   g_assert_nonnull (strstr (text, "FI-2020-0007"));
-  g_assert_nonnull (strstr (text, gu_call_find_piece (call, "plan_pluriannuel")->label));
+  /* The matrix row: initiative, stratégie, étude (✗), déploiement,
+   * plan (✗), lancement; the last document on 14/02. */
+  g_assert_nonnull (strstr (text, "  FI-2020-0007  ✓ ✓ ✗ ✓ ✗ ✓ 14/02  "));
+  g_assert_nonnull (strstr (text, gu_call_find_piece (call, "plan_pluriannuel")->short_label));
   g_assert_nonnull (strstr (text, "550 no such user"));
   g_assert_nonnull (strstr (html, "<table"));
   g_assert_nonnull (strstr (html, EVIL_ESCAPED));
@@ -179,6 +182,184 @@ test_empty_day (void)
   g_object_unref (parse (bytes));
 }
 
+/* The text and HTML parts of facts composed with the shipped templates. */
+static void
+compose_parts_in (const char *language, const GuDigestFacts *facts, char **text, char **html)
+{
+  g_autofree char *path = gu_test_srcpath ("schemas/fabrique-initiatives.call");
+  g_autofree char *templates = gu_test_srcpath ("templates");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GuCall) call = gu_call_load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_free (call->language);
+  call->language = g_strdup (language);
+  g_autoptr (GBytes) bytes = compose (templates, call, facts, NULL);
+  GMimeMessage *message = parse (bytes);
+  GMimeMultipart *alt = GMIME_MULTIPART (g_mime_multipart_get_part (GMIME_MULTIPART (g_mime_message_get_mime_part (message)), 0));
+  g_autofree char *crlf = part_text (g_mime_multipart_get_part (alt, 0), "plain");
+  g_auto (GStrv) lines = g_strsplit (crlf, "\r\n", -1);
+  *text = g_strjoinv ("\n", lines);
+  *html = part_text (g_mime_multipart_get_part (alt, 1), "html");
+  g_object_unref (message);
+}
+
+static void
+compose_parts (const GuDigestFacts *facts, char **text, char **html)
+{
+  compose_parts_in ("fr", facts, text, html);
+}
+
+static guint
+count_of (const char *haystack, const char *needle)
+{
+  guint n = 0;
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + strlen (needle), needle))
+    n++;
+  return n;
+}
+
+/* Every line of the text part fits mutt's 72 columns, in characters. */
+static void
+assert_text_width (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      g_strchomp (*l);
+      if (g_utf8_strlen (*l, -1) > 72)
+        g_error ("line over 72 columns: %s", *l);
+    }
+}
+
+/* "À traiter" holds the items that need a person, and only them; an
+ * empty day says so in one line. */
+static void
+test_todo_box (void)
+{
+  g_autoptr (GuDigestFacts) facts = sample_facts ();
+  GuDigestItem *u = add_item (facts->unreadable, "2020-02-14T09:12:00Z", "FI-2020-0007",
+                              "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "budget.xlsx");
+  u->detail = g_strdup ("not read: the message's documents budget was spent");
+  add_item (facts->other_sender, "2020-02-14T09:30:00Z", "FI-2020-0005", "x@other.example.net", "Pièces")
+      ->detail = g_strdup ("reference to a dossier of another applicant not followed");
+  add_item (facts->set_aside, "2020-02-14T09:40:00Z", NULL, "abc@mailer.example.net", "Sans titre")
+      ->detail = g_strdup ("no usable sender");
+  g_autofree char *state = g_strdup ("bounced");
+  g_free (((GuDigestItem *) g_ptr_array_index (facts->undelivered, 0))->state);
+  ((GuDigestItem *) g_ptr_array_index (facts->undelivered, 0))->state = g_steal_pointer (&state);
+  g_autofree char *text = NULL, *html = NULL;
+  compose_parts (facts, &text, &html);
+  assert_text_width (text);
+  const char *box = strstr (text, "À TRAITER (6)");
+  const char *end = box != NULL ? strstr (box, "OÙ EN EST L'APPEL") : NULL;
+  g_assert_nonnull (end);
+  g_autofree char *lines = g_strndup (box, (gsize) (end - box));
+  g_assert_cmpuint (count_of (lines, "\n  - "), ==, 6);
+  const char *expected[] = { "Quarantaine : y@example.net", "Courrier d'avis sans dossier : agent@normandie.fr",
+                             "Sans expéditeur, reçu le 14 février 2020 à 10 h 40 :\n    <abc@mailer.example.net>", "Réponse bounced : FI-2020-0004",
+                             "Document illisible : FI-2020-0007 « budget.xlsx » (not read:",
+                             "Autre expéditeur : FI-2020-0005" };
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (lines, expected[i]) == NULL)
+      g_error ("not in the box: %s\n%s", expected[i], lines);
+  /* Suppressed replies are news, not work. */
+  g_assert_null (strstr (lines, "w@example.net"));
+  g_assert_nonnull (strstr (html, "À traiter : 6"));
+  g_assert_nonnull (strstr (html, "guichet classify FI-2020-0007 0123456789abcdef0123456789abcdef"));
+
+  g_autoptr (GuDigestFacts) empty = gu_digest_facts_new ("2020-02-15");
+  g_autofree char *text2 = NULL, *html2 = NULL;
+  compose_parts (empty, &text2, &html2);
+  g_assert_nonnull (strstr (text2, "À TRAITER (0)\n  Rien ne demande d'intervention.\n\n"));
+  g_assert_nonnull (strstr (html2, "Rien ne demande d'intervention."));
+  g_assert_null (strstr (html2, "À traiter :"));
+}
+
+static GuDigestItem *
+matrix_row (GPtrArray *list, guint i, const char *missing, const char *late, const char *early)
+{
+  g_autofree char *ref = g_strdup_printf ("FI-2020-%04u", i);
+  g_autofree char *org = g_strdup_printf ("Association pour la préfiguration d'un tiers-lieu numéro %u", i);
+  GuDigestItem *it = add_item (list, "2020-02-10T10:00:00Z", ref, "a@example.net", org);
+  it->keys = g_strsplit (missing, " ", -1);
+  it->late_keys = g_strsplit (late, " ", -1);
+  it->early_keys = g_strsplit (early, " ", -1);
+  return it;
+}
+
+/* The matrix: one row per incomplete dossier up to 50, marks for late
+ * and early pieces, fixed columns within 72 characters. */
+static void
+test_matrix (void)
+{
+  g_autoptr (GuDigestFacts) facts = gu_digest_facts_new ("2020-02-14");
+  matrix_row (facts->missing, 1, "budget_etude", "budget_etude", "");
+  matrix_row (facts->missing, 2, "initiative budget_lancement", "", "initiative");
+  for (guint i = 3; i <= 60; i++)
+    matrix_row (facts->missing, i, "plan_pluriannuel", "", "");
+  g_autofree char *text = NULL, *html = NULL;
+  compose_parts (facts, &text, &html);
+  assert_text_width (text);
+  g_assert_nonnull (strstr (text, "DOSSIERS INCOMPLETS (60)"));
+  g_assert_nonnull (strstr (text, "\n  FI-2020-0001  ✓ ✓ > ✓ ✓ ✓ 10/02  Association pour la"));
+  g_assert_nonnull (strstr (text, "\n  FI-2020-0002  < ✓ ✓ ✓ ✓ ✗ 10/02  "));
+  g_assert_nonnull (strstr (text, "\n  FI-2020-0050  "));
+  g_assert_null (strstr (text, "FI-2020-0051"));
+  g_assert_nonnull (strstr (text, "… et 10 de plus (voir le fichier joint)."));
+  g_assert_nonnull (strstr (text, "\n                1 2 3 4 5 6\n"));
+  g_assert_cmpuint (count_of (html, "<td style=\"padding:5px 4px;"), ==, 50);
+  g_assert_cmpuint (count_of (html, ">retard</span>"), ==, 1);
+  g_assert_cmpuint (count_of (html, ">avance</span>"), ==, 1);
+  g_assert_cmpuint (count_of (html, "font-weight:bold;\">✗</span>"), ==, 49);
+  g_assert_nonnull (strstr (html, ">B. étude</th>"));
+  g_assert_nonnull (strstr (html, "… et 10 de plus"));
+}
+
+/* Counts with their change since the day before; the chart's bars and
+ * the sparkline in proportion to the days' counts. */
+static void
+test_standing_and_chart (void)
+{
+  g_autoptr (GuDigestFacts) facts = gu_digest_facts_new ("2020-01-04");
+  facts->incomplete = 4, facts->complete = 2;
+  facts->prev_incomplete = 5, facts->prev_complete = 0, facts->prev_late = 0;
+  facts->chart_first = g_strdup ("2020-01-01");
+  gint64 days[] = { 0, 1, 2, 4 };
+  g_array_append_vals (facts->per_day, days, G_N_ELEMENTS (days));
+  g_autofree char *text = NULL, *html = NULL;
+  compose_parts (facts, &text, &html);
+  assert_text_width (text);
+  g_assert_nonnull (strstr (text, "Clôture le 1er mars 2020 : encore 57 jours."));
+  g_assert_nonnull (strstr (text, "Dossiers à la fin de la journée : 6 (+1)"));
+  g_assert_nonnull (strstr (text, "incomplets ........ 4 (\u22121)"));
+  g_assert_nonnull (strstr (text, "complets .......... 2 (+2)"));
+  g_assert_nonnull (strstr (text, "hors délai ........ 0 (=)"));
+  g_assert_nonnull (strstr (text, "\n  ▁▃▅█\n"));
+  g_assert_nonnull (strstr (html, "data-n=\"1\" style=\"height:15px;"));
+  g_assert_nonnull (strstr (html, "data-n=\"2\" style=\"height:30px;"));
+  g_assert_nonnull (strstr (html, "data-n=\"4\" style=\"height:60px;"));
+  g_assert_nonnull (strstr (html, "title=\"1er janvier 2020 : 0\""));
+}
+
+/* The English templates see the same fields. */
+static void
+test_english (void)
+{
+  g_autoptr (GuDigestFacts) facts = sample_facts ();
+  facts->chart_first = g_strdup ("2020-01-01");
+  g_array_set_size (facts->per_day, 45);
+  g_array_index (facts->per_day, gint64, 44) = 3;
+  g_autofree char *text = NULL, *html = NULL;
+  compose_parts_in ("en", facts, &text, &html);
+  assert_text_width (text);
+  g_assert_nonnull (strstr (text, "TO DO (3)"));
+  g_assert_nonnull (strstr (text, "  FI-2020-0007  ✓ ✓ ✗ ✓ ✗ ✓ 14/02  "));
+  g_assert_nonnull (strstr (html, "<html lang=\"en\">"));
+  g_assert_nonnull (strstr (html, ">B. étude</th>"));
+  g_assert_nonnull (strstr (html, EVIL_ESCAPED));
+  g_assert_null (strstr (html, "<script"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -187,6 +368,10 @@ main (int argc, char **argv)
   g_test_add_func ("/digest/escape-html", test_escape_html);
   g_test_add_func ("/digest/compose", test_compose);
   g_test_add_func ("/digest/empty-day", test_empty_day);
+  g_test_add_func ("/digest/todo-box", test_todo_box);
+  g_test_add_func ("/digest/matrix", test_matrix);
+  g_test_add_func ("/digest/standing-and-chart", test_standing_and_chart);
+  g_test_add_func ("/digest/english", test_english);
   int status = g_test_run ();
   g_mime_shutdown ();
   return status;

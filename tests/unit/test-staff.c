@@ -386,6 +386,135 @@ test_reply_unmatched (void)
   reply_clear (&r);
 }
 
+/* The applicant's notice of a staff letter filed in their dossier: a
+ * mail that answers none of theirs, so auto-generated, threaded after
+ * our last one to them; and the staff receipt that says they are told. */
+static void
+compose_notice (const char *language, const char *added_by, Reply *r)
+{
+  g_autoptr (GuCall) call = load_call (language);
+  g_autoptr (GuDossier) dossier = gu_dossier_new ();
+  dossier->reference = g_strdup ("FI-2020-0001");
+  dossier->applicant = g_strdup ("claire.martin@tierslieu-caux.fr");
+  GuDossierDocument *doc = gu_dossier_document_new ();
+  doc->filename = g_strdup ("Avis de la mairie.pdf");
+  doc->sha256 = g_strdup ("5f2c0000000000000000000000000000000000000000000000000000000000aa");
+  doc->size = 20480;
+  doc->sniffed_type = g_strdup ("application/pdf");
+  doc->source = GU_ROLE_STAFF;
+  GuPieceMatch *match = g_new0 (GuPieceMatch, 1);
+  match->key = g_strdup ("courrier_soutien");
+  match->evidence = g_strdup ("filename:\"avis\"");
+  g_ptr_array_add (doc->pieces, match);
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (NULL);
+  g_ptr_array_add (dossier->documents, doc);
+  g_ptr_array_add (added, doc);
+  g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+  g_ptr_array_add (missing, (gpointer) "budget_etude");
+  g_autoptr (GDateTime) received = g_date_time_new_from_iso8601 ("2020-02-14T09:12:00Z", NULL);
+  g_autofree char *templates = gu_test_srcpath ("templates");
+  GuReplyContext ctx = {
+    .kind = GU_REPLY_APPLICANT_NOTICE, .call = call, .received_at = received, .dossier = dossier,
+    .missing = missing, .from = "Fabrique d'Initiatives <fabrique@example.org>", .to = dossier->applicant,
+    .message_id = "guichet.0456@example.org", .templates_dir = templates,
+    .added_documents = added, .added_by = added_by, .added_by_staff = TRUE,
+    .follows_id = "guichet.0123@example.org",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = gu_reply_compose (&ctx, &r->subject, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const char *raw = g_bytes_get_data (bytes, &len);
+  g_autofree char *text = g_strndup (raw, len);
+  assert_contains (text, "Auto-Submitted: auto-generated");
+  assert_contains (text, "In-Reply-To: <guichet.0123@example.org>");
+  assert_contains (text, "To: claire.martin@tierslieu-caux.fr");
+  g_autoptr (GuMessage) back = gu_parse_message (bytes, &staff_opts);
+  g_assert_cmpint (back->role, ==, GU_ROLE_AUTOMATIC);
+  g_test_message ("%s\n%s", r->subject, back->body_text);
+  g_assert_null (strstr (back->body_text, "{{"));
+  r->body = flatten (back->body_text);
+}
+
+static void
+test_reply_notice (void)
+{
+  Reply r = { 0 };
+  compose_notice ("fr", "Mairie de Yvetot", &r);
+  g_assert_cmpstr (r.subject, ==, "[FI-2020-0001] Ajout à votre dossier – Fabrique d'Initiatives");
+  assert_contains (r.body, "Un courrier de Mairie de Yvetot, que les services de la Région nous ont transmis "
+                           "le 14 février 2020 à 10 h 12 (heure de Paris), a été ajouté à votre dossier FI-2020-0001");
+  assert_contains (r.body, "Documents ajoutés (1) : - Avis de la mairie.pdf");
+  assert_contains (r.body, "Reconnu comme : Courriers d'avis");
+  assert_contains (r.body, "5f2c0000000000000000000000000000000000000000000000000000000000aa");
+  assert_contains (r.body, "Vous n'avez aucune démarche à accomplir");
+  assert_contains (r.body, "il manque encore les pièces obligatoires suivantes : - Un budget pour la phase d'étude");
+  reply_clear (&r);
+  compose_notice ("fr", NULL, &r);
+  assert_contains (r.body, "Un courrier que les services de la Région nous ont transmis le 14 février 2020");
+  reply_clear (&r);
+  compose_notice ("en", "Mairie de Yvetot", &r);
+  g_assert_cmpstr (r.subject, ==, "[FI-2020-0001] Added to your application – Fabrique d'Initiatives");
+  assert_contains (r.body, "A letter from Mairie de Yvetot, which the Region's departments sent us on "
+                           "14 February 2020 at 10:12 (Paris time), has been added to your application FI-2020-0001");
+  reply_clear (&r);
+}
+
+/* Someone other than the applicant sent documents with the dossier's
+ * reference: their receipt says where the documents went and nothing
+ * of the dossier (neither its applicant nor its other documents). */
+static void
+test_reply_other_sender (void)
+{
+  for (int lang = 0; lang < 2; lang++)
+    {
+      g_autoptr (GuCall) call = load_call (lang == 0 ? "fr" : "en");
+      g_autoptr (GuMessage) msg = staff_letter ();
+      msg->role = GU_ROLE_APPLICANT;
+      g_free (msg->from_addr);
+      msg->from_addr = g_strdup ("julie.b@gmail.com");
+      g_autoptr (GuDossier) dossier = gu_dossier_new ();
+      dossier->reference = g_strdup ("FI-2020-0004");
+      dossier->applicant = g_strdup ("marc.dupuis@gmail.com");
+      dossier->organisation = g_strdup ("Le Tiers-Lieu de Marc");
+      g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+      g_ptr_array_add (missing, (gpointer) "budget_etude");
+      g_autoptr (GDateTime) received = g_date_time_new_from_iso8601 ("2020-02-16T12:00:00Z", NULL);
+      g_autofree char *templates = gu_test_srcpath ("templates");
+      GuReplyContext ctx = {
+        .kind = GU_REPLY_OTHER_SENDER_RECEIPT, .call = call, .message = msg, .received_at = received,
+        .dossier = dossier, .missing = missing, .from = "Fabrique d'Initiatives <fabrique@example.org>",
+        .to = msg->from_addr, .message_id = "guichet.0a0b@example.org", .templates_dir = templates,
+        .applicant_told = TRUE,
+      };
+      Reply r = { 0 };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) bytes = gu_reply_compose (&ctx, &r.subject, &error);
+      g_assert_no_error (error);
+      g_autoptr (GuMessage) back = gu_parse_message (bytes, &staff_opts);
+      g_assert_cmpint (back->role, ==, GU_ROLE_AUTOMATIC);
+      g_test_message ("%s\n%s", r.subject, back->body_text);
+      r.body = flatten (back->body_text);
+      if (lang == 0)
+        {
+          g_assert_cmpstr (r.subject, ==, "[FI-2020-0004] Documents transmis – Fabrique d'Initiatives");
+          assert_contains (r.body, "indiquait la référence du dossier FI-2020-0004");
+          assert_contains (r.body, "« transmis par un autre expéditeur »");
+          assert_contains (r.body, "La personne qui a déposé ce dossier en est informée");
+        }
+      else
+        {
+          g_assert_cmpstr (r.subject, ==, "[FI-2020-0004] Documents received – Fabrique d'Initiatives");
+          assert_contains (r.body, "marked as sent by another sender");
+        }
+      assert_contains (r.body, "Lettre de soutien.pdf");
+      g_assert_null (strstr (r.body, "marc.dupuis"));
+      g_assert_null (strstr (r.body, "Tiers-Lieu de Marc"));
+      g_assert_null (strstr (r.body, "budget"));
+      reply_clear (&r);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,6 +532,8 @@ main (int argc, char **argv)
   g_test_add_func ("/staff/role/automatic", test_role_automatic);
   g_test_add_func ("/staff/reply/receipt", test_reply_receipt);
   g_test_add_func ("/staff/reply/unmatched", test_reply_unmatched);
+  g_test_add_func ("/staff/reply/notice", test_reply_notice);
+  g_test_add_func ("/staff/reply/other-sender", test_reply_other_sender);
   int rc = g_test_run ();
   gu_parse_shutdown ();
   return rc;

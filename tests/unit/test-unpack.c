@@ -527,7 +527,9 @@ test_encrypted_zip (void)
   g_assert_cmpuint (doc_at (msg, 0)->flags, ==, GU_DOC_ARCHIVE);
   GuDocument *entry = doc_at (msg, 1);
   g_assert_cmpstr (entry->filename, ==, "secret.pdf");
-  g_assert_cmpuint (entry->flags, ==, GU_DOC_UNREADABLE);
+  /* Protected, not broken: the reply asks for a copy without a password. */
+  g_assert_cmpuint (entry->flags, ==, GU_DOC_UNREADABLE | GU_DOC_PROTECTED);
+  g_assert_cmpstr (gu_doc_state (entry->flags), ==, "protected");
   g_assert_cmpstr (entry->unreadable_reason, ==, "encrypted");
   g_assert_cmpuint (g_bytes_get_size (entry->content), ==, 0);
 }
@@ -563,6 +565,8 @@ test_encrypted_7z_headers (void)
   g_assert_cmpuint (msg->documents->len, ==, 1);
   assert_refused (doc_at (msg, 0), "encrypted");
   g_assert_cmpstr (doc_at (msg, 0)->unreadable_reason, ==, "encrypted");
+  g_assert_true (doc_at (msg, 0)->flags & GU_DOC_PROTECTED);
+  g_assert_true (gu_doc_is_shown (doc_at (msg, 0)->flags));
 }
 
 static void
@@ -577,6 +581,7 @@ test_truncated_zip (void)
   g_autoptr (GBytes) half = g_bytes_new_from_bytes (zip, 0, g_bytes_get_size (zip) / 2);
   g_autoptr (GuMessage) msg = unpack ("coupe.zip", half);
   assert_refused (doc_at (msg, 0), "corrupt: ");
+  g_assert_false (doc_at (msg, 0)->flags & GU_DOC_PROTECTED);
   g_assert_cmpuint (msg->documents->len, ==, 2);
   assert_content (doc_at (msg, 1), "court\n");
 }
@@ -665,6 +670,214 @@ test_ooxml_not_expanded (void)
   GuLimits limits = test_limits ();
   gu_unpack_message (typed, &limits);
   g_assert_cmpuint (typed->documents->len, ==, 1);
+}
+
+/* ---- TNEF (winmail.dat) ----
+ * Streams laid out as tests/tools/mktnef.py writes them (which the
+ * `tnef` tool reads): message attributes, then per file attAttachRendData,
+ * attAttachTitle, attAttachData and attAttachment (MAPI properties). */
+
+static void
+tnef_attribute (GByteArray *out, guint8 level, guint32 id, const void *value, gsize len)
+{
+  guint8 head[9] = { level, id & 0xff, (id >> 8) & 0xff, (id >> 16) & 0xff, id >> 24,
+                     len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, (len >> 24) & 0xff };
+  guint sum = 0;
+  for (gsize i = 0; i < len; i++)
+    sum += ((const guint8 *) value)[i];
+  guint8 checksum[2] = { sum & 0xff, (sum >> 8) & 0xff };
+  g_byte_array_append (out, head, sizeof head);
+  g_byte_array_append (out, value, (guint) len);
+  g_byte_array_append (out, checksum, 2);
+}
+
+static void
+append_u32 (GByteArray *b, guint32 v)
+{
+  guint8 le[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+  g_byte_array_append (b, le, 4);
+}
+
+/* One MAPI property list: a long property, a named one (to be skipped),
+ * and PR_ATTACH_LONG_FILENAME in UTF-16 when long_name is set. */
+static GByteArray *
+tnef_props (const char *long_name)
+{
+  GByteArray *b = g_byte_array_new ();
+  static const guint8 guid[16] = { 0 };
+  append_u32 (b, long_name != NULL ? 3 : 2);
+  append_u32 (b, 0x37050003); /* PR_ATTACH_METHOD, PT_LONG */
+  append_u32 (b, 1);
+  append_u32 (b, 0x80050003); /* a named PT_LONG */
+  g_byte_array_append (b, guid, 16);
+  append_u32 (b, 0);
+  append_u32 (b, 0x8514);
+  append_u32 (b, 0);
+  if (long_name != NULL)
+    {
+      glong units;
+      g_autofree gunichar2 *w = g_utf8_to_utf16 (long_name, -1, NULL, &units, NULL);
+      gsize bytes = (gsize) (units + 1) * 2;
+      append_u32 (b, 0x3707001F); /* PR_ATTACH_LONG_FILENAME, PT_UNICODE */
+      append_u32 (b, 1);
+      append_u32 (b, (guint32) bytes);
+      for (glong i = 0; i <= units; i++)
+        {
+          guint8 le[2] = { w[i] & 0xff, w[i] >> 8 };
+          g_byte_array_append (b, le, 2);
+        }
+      static const guint8 zeros[4] = { 0 };
+      g_byte_array_append (b, zeros, (guint) ((4 - bytes % 4) % 4));
+    }
+  return b;
+}
+
+typedef struct {
+  const char *title;      /* attAttachTitle, 8-bit (may be Windows-1252) */
+  const char *long_name;  /* PR_ATTACH_LONG_FILENAME, or NULL */
+  const void *data;
+  gsize len;              /* data is a string when 0 */
+} TnefFile;
+
+static GBytes *
+build_tnef (const TnefFile *files, gsize n)
+{
+  GByteArray *out = g_byte_array_new ();
+  static const guint8 head[6] = { 0x78, 0x9f, 0x3e, 0x22, 0x34, 0x12 };
+  static const guint8 version[4] = { 0, 0, 1, 0 };
+  static const guint8 rend[14] = { 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+  g_byte_array_append (out, head, 6);
+  tnef_attribute (out, 1, 0x00089006, version, 4);
+  tnef_attribute (out, 1, 0x00078008, "IPM.Microsoft Mail.Note", 24);
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize len = files[i].len != 0 ? files[i].len : strlen (files[i].data);
+      g_autoptr (GByteArray) props = tnef_props (files[i].long_name);
+      tnef_attribute (out, 2, 0x00069002, rend, sizeof rend);
+      tnef_attribute (out, 2, 0x00018010, files[i].title, strlen (files[i].title) + 1);
+      tnef_attribute (out, 2, 0x0006800F, files[i].data, len);
+      tnef_attribute (out, 2, 0x00069005, props->data, props->len);
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_tnef_files (void)
+{
+  Entry inner = { "annexes/lettre.txt", "Lettre de soutien\n", 0, 0, NULL, FALSE };
+  g_autoptr (GBytes) zip = build_archive ("zip", NULL, NULL, NULL, &inner, 1);
+  TnefFile files[] = {
+    { "BUDGET~1.TXT", "Budget prévisionnel été.txt", "Budget de lancement\n", 0 },
+    { "ANNEXE~1.ZIP", "annexes.zip", g_bytes_get_data (zip, NULL), g_bytes_get_size (zip) },
+  };
+  g_autoptr (GBytes) tnef = build_tnef (files, G_N_ELEMENTS (files));
+  g_autoptr (GuMessage) msg = message_with ("winmail.dat", "application/ms-tnef", tnef);
+  GuLimits limits = test_limits ();
+  gu_unpack_message (msg, &limits);
+  g_assert_cmpuint (msg->documents->len, ==, 4);
+  g_assert_cmpuint (doc_at (msg, 0)->flags, ==, GU_DOC_ARCHIVE);
+  g_assert_false (gu_doc_is_shown (doc_at (msg, 0)->flags));
+  GuDocument *budget = doc_at (msg, 1);
+  g_assert_cmpstr (budget->filename, ==, "Budget prévisionnel été.txt");
+  g_assert_cmpstr (budget->archive_path, ==, "Budget prévisionnel été.txt");
+  g_assert_cmpint (budget->parent, ==, 0);
+  g_assert_cmpint (budget->depth, ==, 1);
+  g_assert_cmpuint (budget->flags, ==, 0);
+  assert_content (budget, "Budget de lancement\n");
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "Budget de lancement\n", -1);
+  g_assert_cmpstr (budget->sha256, ==, sha);
+  /* A zip inside the winmail.dat is opened like any other. */
+  GuDocument *annexes = doc_at (msg, 2);
+  g_assert_cmpstr (annexes->filename, ==, "annexes.zip");
+  g_assert_cmpuint (annexes->flags, ==, GU_DOC_ARCHIVE);
+  GuDocument *letter = doc_at (msg, 3);
+  g_assert_cmpstr (letter->filename, ==, "lettre.txt");
+  g_assert_cmpint (letter->parent, ==, 2);
+  g_assert_cmpint (letter->depth, ==, 2);
+  assert_content (letter, "Lettre de soutien\n");
+}
+
+/* No long name: the title, in Windows-1252 as old Outlook writes it. Found
+ * by its signature whatever it is called. */
+static void
+test_tnef_title_only (void)
+{
+  TnefFile file = { "r\xe9sum\xe9.txt", NULL, "CV\n", 0 };
+  g_autoptr (GBytes) tnef = build_tnef (&file, 1);
+  g_autoptr (GuMessage) msg = unpack ("ATT00001.dat", tnef);
+  g_assert_cmpuint (msg->documents->len, ==, 2);
+  g_assert_cmpstr (doc_at (msg, 1)->filename, ==, "résumé.txt");
+  assert_content (doc_at (msg, 1), "CV\n");
+}
+
+static void
+test_tnef_empty_and_broken (void)
+{
+  g_autoptr (GBytes) none = build_tnef (NULL, 0);
+  g_autoptr (GuMessage) empty = unpack ("winmail.dat", none);
+  g_assert_cmpuint (empty->documents->len, ==, 1);
+  g_assert_cmpuint (doc_at (empty, 0)->flags, ==, GU_DOC_ARCHIVE | GU_DOC_EMPTY);
+  g_autoptr (GBytes) noise = random_bytes (512, 9);
+  g_autoptr (GuMessage) broken = unpack ("winmail.dat", noise);
+  g_assert_cmpuint (broken->documents->len, ==, 1);
+  assert_refused (doc_at (broken, 0), "corrupt: not a TNEF stream");
+}
+
+static void
+test_tnef_limits (void)
+{
+  TnefFile files[] = { { "A.TXT", "a.txt", "a\n", 0 }, { "B.TXT", "b.txt", "b\n", 0 } };
+  g_autoptr (GBytes) tnef = build_tnef (files, 2);
+  GuLimits limits = test_limits ();
+  limits.archive_max_entries = 1;
+  g_autoptr (GuMessage) msg = unpack_with ("winmail.dat", tnef, &limits);
+  assert_refused (doc_at (msg, 0), "archive refused: more than 1 entries");
+  g_assert_cmpuint (msg->documents->len, ==, 2);
+  limits = test_limits ();
+  limits.archive_max_entry_bytes = 1;
+  g_autoptr (GuMessage) cut = unpack_with ("winmail.dat", tnef, &limits);
+  g_assert_cmpuint (cut->documents->len, ==, 3);
+  g_assert_cmpuint (doc_at (cut, 1)->flags, ==, GU_DOC_TRUNCATED);
+  assert_content (doc_at (cut, 1), "a");
+}
+
+/* Every prefix of a stream, and the stream with each byte changed: never
+ * a read out of bounds (AddressSanitizer watches), never a file that was
+ * not wholly there. */
+static void
+test_tnef_every_cut (void)
+{
+  TnefFile files[] = { { "A.TXT", "premier.txt", "premier fichier\n", 0 },
+                       { "B.TXT", "second.txt", "second fichier\n", 0 } };
+  g_autoptr (GBytes) tnef = build_tnef (files, 2);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (tnef, &len);
+  gsize corrupt = 0;
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autoptr (GBytes) prefix = g_bytes_new (data, cut);
+      g_autoptr (GuMessage) msg = unpack ("winmail.dat", prefix);
+      /* TNEF has no end marker: a cut between attributes reads as a
+       * shorter stream. Anywhere else it is corrupt. */
+      GuDocument *winmail = doc_at (msg, 0);
+      if (winmail->flags & GU_DOC_UNREADABLE)
+        g_assert_true (g_str_has_prefix (winmail->unreadable_reason, "corrupt: "));
+      else
+        g_assert_cmpuint (winmail->flags & ~GU_DOC_EMPTY, ==, GU_DOC_ARCHIVE);
+      corrupt += (winmail->flags & GU_DOC_UNREADABLE) != 0;
+      for (guint i = 1; i < msg->documents->len; i++)
+        assert_content (doc_at (msg, i), i == 1 ? "premier fichier\n" : "second fichier\n");
+    }
+  /* 10 attributes after the header: only their ends are clean cuts. */
+  g_assert_cmpuint (corrupt, ==, len - 10);
+  for (gsize at = 0; at < len; at++)
+    {
+      guint8 *copy = g_memdup2 (data, len);
+      copy[at] ^= 0xa5;
+      g_autoptr (GBytes) changed = g_bytes_new_take (copy, len);
+      g_autoptr (GuMessage) msg = unpack ("winmail.dat", changed);
+      g_assert_cmpuint (msg->documents->len, <=, 3);
+    }
 }
 
 static void
@@ -762,5 +975,10 @@ main (int argc, char **argv)
   g_test_add_func ("/unpack/ooxml-not-expanded", test_ooxml_not_expanded);
   g_test_add_func ("/unpack/is-archive", test_is_archive);
   g_test_add_func ("/unpack/idempotent", test_idempotent);
+  g_test_add_func ("/unpack/tnef/files", test_tnef_files);
+  g_test_add_func ("/unpack/tnef/title-only", test_tnef_title_only);
+  g_test_add_func ("/unpack/tnef/empty-and-broken", test_tnef_empty_and_broken);
+  g_test_add_func ("/unpack/tnef/limits", test_tnef_limits);
+  g_test_add_func ("/unpack/tnef/every-cut", test_tnef_every_cut);
   return g_test_run ();
 }
