@@ -8,8 +8,27 @@
 #   sh tests/run-suite.sh
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 LANG=C.UTF-8
+# What the build makes (guichet-parse, the filters) must be readable by
+# the account the tests hand guichet to when they run as root.
+umask 022
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/build-aux/deps.sh"
+
+# As root, the tests run guichet as an unprivileged account
+# (tests/rig/lib.sh), which must read the tree and the shared corpus. A
+# clone in a private folder (under /root, a 0700 temporary folder) would
+# not do: the suite then runs from a readable copy of both.
+shared=${GU_SHARED_DIR:-$top/../shared}
+readable() { runuser -u nobody -- test -r "$1"; }
+if [ "$(id -u)" = 0 ] && [ -z "${GU_SUITE_COPY:-}" ] &&
+	! { readable "$top/configure.ac" && { [ ! -d "$shared" ] || readable "$shared/corpus"; }; }; then
+	copy=$(mktemp -d /var/tmp/guichet-suite.XXXXXX)
+	(cd "$top" && tar --exclude='./_build*' -cf - .) | (mkdir "$copy/main" && tar -C "$copy/main" -xf -)
+	[ ! -d "$shared" ] || cp -R "$shared" "$copy/shared"
+	chmod -R a+rX "$copy"
+	echo "run-suite: $top is not readable by other accounts; running from a copy in $copy" >&2
+	GU_SUITE_COPY=1 GU_SHARED_DIR="$copy/shared" exec sh "$copy/main/tests/run-suite.sh"
+fi
 build="${GU_BUILD_DIR:-$top/_build}"
 cd "$top" && autoreconf -fi >/dev/null 2>&1
 
