@@ -47,6 +47,7 @@ gu_digest_facts_new (const char *day)
   f->suppressed = new_list ();
   f->unreadable = new_list ();
   f->other_sender = new_list ();
+  f->reminders = new_list ();
   f->per_day = g_array_new (FALSE, TRUE, sizeof (gint64));
   return f;
 }
@@ -59,7 +60,7 @@ gu_digest_facts_free (GuDigestFacts *f)
   g_free (f->day);
   GPtrArray *lists[] = { f->created, f->completed, f->missing, f->late_arrivals,
                          f->unmatched, f->quarantined, f->set_aside, f->undelivered, f->suppressed,
-                         f->unreadable, f->other_sender };
+                         f->unreadable, f->other_sender, f->reminders };
   for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
     g_ptr_array_unref (lists[i]);
   g_free (f->chart_first);

@@ -65,6 +65,9 @@ typedef struct {
                                or thread of another applicant's dossier: at,
                                reference (where it was filed), who (sender),
                                what (subject), detail (the note) */
+  GPtrArray *reminders;     /* reminders of the day ([reminders] days_before):
+                               at, reference, who (recipient), what (subject),
+                               state, detail (why not sent, if so) */
   char *chart_first;        /* YYYY-MM-DD: the day of per_day[0], or NULL */
   GArray *per_day;          /* of gint64: new dossiers per day (call's zone) from
                                chart_first to the digest's day; filled by the

@@ -249,7 +249,8 @@ gu_digest_build (GuStore *store, const GuConfig *cfg, const GuCall *call, const 
     return NULL;
   g_autofree char *deadline = gu_store_time_text (call->closes_end);
   g_autoptr (GuDigestFacts) facts = gu_digest_facts_new (day);
-  if (!gu_store_digest_facts (store, call->id, start, end, deadline, facts, error))
+  if (!gu_store_digest_facts (store, call->id, start, end, deadline, facts, error)
+      || !gu_store_reminders_of_day (store, call->id, day, facts->reminders, error))
     return NULL;
   g_autoptr (GPtrArray) dossiers = gu_store_dossier_list (store, call->id, NULL, error);
   if (dossiers == NULL)

@@ -38,6 +38,7 @@ static const ListNames list_names[] = {
   { "suppressed", "recipient", "subject", "reason" },
   { "unreadable", "sha256", "filename", "reason" },
   { "other_sender", "sender", "subject", "note" },
+  { "reminders", "recipient", "subject", "reason" },
 };
 
 static void
@@ -345,7 +346,8 @@ add_todo (GuTplData *d, const GuDigestFacts *f)
             + f->unreadable->len + f->other_sender->len;
   gu_tpl_data_take (d, "todo_count", g_strdup_printf ("%u", n));
   set_flag (d, "todo", n > 0);
-  set_flag (d, "news", f->created->len + f->completed->len + f->late_arrivals->len + f->suppressed->len > 0);
+  set_flag (d, "news", f->created->len + f->completed->len + f->late_arrivals->len + f->suppressed->len
+                         + f->reminders->len > 0);
 }
 
 /* The fields of the digest's templates (listed in templates/README). */
@@ -375,6 +377,7 @@ build_data (const GuDigestContext *ctx)
   add_list (d, "suppressed", ctx->call, f->suppressed);
   add_list (d, "unreadable", ctx->call, f->unreadable);
   add_list (d, "other_sender", ctx->call, f->other_sender);
+  add_list (d, "reminders", ctx->call, f->reminders);
   add_todo (d, f);
   add_call_state (d, ctx->call, f->day);
   add_chart (d, ctx->call, f);

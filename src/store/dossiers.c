@@ -80,7 +80,7 @@ gu_store_dossiers_of_applicant (GuStore *store, const char *call_id, const char 
 }
 
 static gboolean
-next_sequence (GuStore *store, const char *call_id, gint64 *seq, GError **error)
+draw_sequence (GuStore *store, const char *call_id, gint64 *seq, GError **error)
 {
   sqlite3_stmt *stmt = gu_store_stmt (store,
       "INSERT INTO reference_counters (call_id, last_seq) VALUES (?, 1)"
@@ -89,6 +89,31 @@ next_sequence (GuStore *store, const char *call_id, gint64 *seq, GError **error)
     return FALSE;
   gu_store_bind_text (stmt, 1, call_id);
   return gu_store_step_integer (store, stmt, "next reference", seq, error);
+}
+
+/* The next number of the call's references. A purged dossier's number is
+ * never given again: `replay` after a purge rebuilds the counter from
+ * the surviving messages, and they must keep the references their
+ * applicants were told. */
+static gboolean
+next_sequence (GuStore *store, const char *call_id, gint64 *seq, GError **error)
+{
+  for (;;)
+    {
+      gint64 purged = 0;
+      if (!draw_sequence (store, call_id, seq, error))
+        return FALSE;
+      sqlite3_stmt *stmt = gu_store_stmt (store,
+          "SELECT count(*) FROM purged_dossiers WHERE call_id = ? AND seq = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      gu_store_bind_text (stmt, 1, call_id);
+      sqlite3_bind_int64 (stmt, 2, *seq);
+      if (!gu_store_step_integer (store, stmt, "purged reference", &purged, error))
+        return FALSE;
+      if (purged == 0)
+        return TRUE;
+    }
 }
 
 gboolean

@@ -8,7 +8,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
-tap_plan 27
+tap_plan 28
 W="$GU_TMP/mail"
 state="$GU_TMP/state"
 PY=/usr/bin/python3
@@ -107,4 +107,6 @@ tap_ok '[[ "$out" != *"@"* && "$out" != *"FI-2020"* ]]' "no address, no referenc
 guichet replay >/dev/null 2>&1
 tap_is "$?" 0 "replay after a purge"
 tap_is "$(guichet export --anonymised)" "$want" "keeps the purged dossiers' counts"
+tap_is "$(gu_sql 'select group_concat(reference) from dossiers')" "FI-2020-0003" \
+	"and the dossier left keeps its reference (the purged numbers are not given again)"
 tap_done

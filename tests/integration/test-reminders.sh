@@ -11,7 +11,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
-tap_plan 24
+tap_plan 25
 
 printf '[reminders]\ndays_before = 7, 2\n' >>"$GUICHET_CONFIG"
 
@@ -104,6 +104,14 @@ tap_is "$(mail_header "$row" auto-submitted)|$(mail_header "$row" in-reply-to)" 
 	"Auto-Submitted: auto-generated, in the thread of the applicant's acknowledgement"
 tap_is "$(gu_sql "select state from outbox where kind = 'reminder' group by state")" "pending" "queued, for the outbox to send"
 tap_is "$(gu_sql "select days_before || ' ' || queued from reminder_days where day = '2020-02-23'")" "7 2" "the day is recorded"
+guichet digest --stdout --date 2020-02-23 >"$GU_TMP/digest.eml" 2>"$GU_TMP/digest.err"
+"$PY" - "$GU_TMP/digest.eml" >"$GU_TMP/digest.txt" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_body(preferencelist=("plain",)).get_content())
+PY
+tap_ok 'grep -q "Relance : $RB, bruno@incomplet.fr" "$GU_TMP/digest.txt"' "the day's digest lists the reminders sent"
+grep -q "Relance : $RB" "$GU_TMP/digest.txt" || tap_diag "$(grep -A12 'DEPUIS' "$GU_TMP/digest.txt")" "$(cat "$GU_TMP/digest.err")"
 
 out=$(guichet remind --date 2020-02-23 2>&1); rc=$?
 tap_is "$rc|$out|$(reminders)" "0||2" "run again for the same day: nothing more"
