@@ -34,6 +34,7 @@ typedef struct {
   gboolean unreachable;   /* the last connection attempt failed */
   guint32 uidvalidity;    /* of the last SELECT, to notice a change */
   GArray *uids;           /* the last listing */
+  GHashTable *sizes;      /* its RFC822.SIZEs: UID -> bytes */
   guint next;             /* its first UID not yet fetched */
 } ImapSource;
 
@@ -140,6 +141,7 @@ imap_open (const GuConfig *cfg, GError **error)
   s->poll_seconds = MAX (cfg->imap_poll_seconds, 1);
   s->mailbox = g_steal_pointer (&mailbox);
   s->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->sizes = g_hash_table_new (NULL, NULL);
   return &s->base;
 }
 
@@ -157,6 +159,7 @@ imap_close (GuSource *src)
   g_free (s->quarantine_folder);
   g_free (s->mailbox);
   g_array_unref (s->uids);
+  g_hash_table_unref (s->sizes);
   g_free (s);
 }
 
@@ -174,6 +177,41 @@ select_inbox (ImapSource *s, GError **error)
   return TRUE;
 }
 
+/* The sizes of the listing, in one round trip: batches are cut by them. */
+static gboolean
+list_sizes (ImapSource *s, GError **error)
+{
+  g_hash_table_remove_all (s->sizes);
+  g_autoptr (GPtrArray) sized = gu_imap_fetch_sizes (s->imap, (guint32 *) s->uids->data, s->uids->len, error);
+  if (sized == NULL)
+    return FALSE;
+  for (guint i = 0; i < sized->len; i++)
+    {
+      const GuImapMessage *m = g_ptr_array_index (sized, i);
+      g_hash_table_insert (s->sizes, GUINT_TO_POINTER (m->uid), GUINT_TO_POINTER (m->size));
+    }
+  return TRUE;
+}
+
+/* How many of the listing's next UIDs make the next batch: at most max,
+ * and past the first no more than GU_SOURCE_BATCH_BYTES. */
+static guint
+batch_length (const ImapSource *s, guint max)
+{
+  guint n = 0;
+  guint64 bytes = 0;
+  while (n < MAX (max, 1) && s->next + n < s->uids->len)
+    {
+      guint32 uid = g_array_index (s->uids, guint32, s->next + n);
+      guint64 size = GPOINTER_TO_UINT (g_hash_table_lookup (s->sizes, GUINT_TO_POINTER (uid)));
+      if (n > 0 && bytes + size > GU_SOURCE_BATCH_BYTES)
+        break;
+      bytes += size;
+      n++;
+    }
+  return n;
+}
+
 static gboolean
 imap_list_new (GuSource *src, guint *count, GError **error)
 {
@@ -189,7 +227,7 @@ imap_list_new (GuSource *src, guint *count, GError **error)
   g_array_unref (s->uids);
   s->uids = uids;
   *count = uids->len;
-  return TRUE;
+  return list_sizes (s, error) || drop (s);
 }
 
 static GuSourceMessage *
@@ -214,7 +252,7 @@ imap_fetch_batch (GuSource *src, guint max, GError **error)
    * nothing: go on to the next slice rather than end the pass early. */
   while (out->len == 0 && s->next < s->uids->len)
     {
-      guint n = MIN (MAX (max, 1), s->uids->len - s->next);
+      guint n = batch_length (s, max);
       g_autoptr (GPtrArray) fetched = gu_imap_fetch (s->imap, &g_array_index (s->uids, guint32, s->next), n,
                                                      error);
       if (fetched == NULL)

@@ -769,15 +769,27 @@ collect_messages (clist *result, GArray *requested, GHashTable *by_uid)
     }
 }
 
-GPtrArray *
-gu_imap_fetch (GuImap *imap, const guint32 *uids, guint n, GError **error)
+static struct mailimap_fetch_type *
+size_type_new (void)
+{
+  struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty ();
+  mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_uid ());
+  mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_rfc822_size ());
+  return type;
+}
+
+/* One UID FETCH of uids with type (freed here). */
+static GPtrArray *
+fetch_with (GuImap *imap, const guint32 *uids, guint n, struct mailimap_fetch_type *type, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_imap_message_free);
   if (n == 0)
-    return out;
+    {
+      mailimap_fetch_type_free (type);
+      return out;
+    }
   g_autoptr (GArray) sorted = sorted_uids (uids, n);
   struct mailimap_set *set = uid_set_new (sorted);
-  struct mailimap_fetch_type *type = fetch_type_new ();
   clist *result = NULL;
   int r = mailimap_uid_fetch (imap->etpan, set, type, &result);
   mailimap_fetch_type_free (type);
@@ -798,6 +810,18 @@ gu_imap_fetch (GuImap *imap, const guint32 *uids, guint n, GError **error)
         g_ptr_array_add (out, m);
     }
   return out;
+}
+
+GPtrArray *
+gu_imap_fetch (GuImap *imap, const guint32 *uids, guint n, GError **error)
+{
+  return fetch_with (imap, uids, n, fetch_type_new (), error);
+}
+
+GPtrArray *
+gu_imap_fetch_sizes (GuImap *imap, const guint32 *uids, guint n, GError **error)
+{
+  return fetch_with (imap, uids, n, size_type_new (), error);
 }
 
 /* --- move and folders ----------------------------------------------------- */

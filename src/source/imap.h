@@ -63,6 +63,10 @@ void gu_imap_message_free (GuImapMessage *m);
  * Returns a new array of GuImapMessage* in UID order. */
 GPtrArray *gu_imap_fetch (GuImap *imap, const guint32 *uids, guint n, GError **error);
 
+/* The same with UID and RFC822.SIZE only (raw and internaldate NULL):
+ * what a batch bounded by bytes is cut by. */
+GPtrArray *gu_imap_fetch_sizes (GuImap *imap, const guint32 *uids, guint n, GError **error);
+
 /* Moves uids of the selected mailbox to folder: UID MOVE when the server
  * has MOVE, else UID COPY + \Deleted + UID EXPUNGE with UIDPLUS, else
  * COPY + \Deleted + EXPUNGE. */

@@ -171,12 +171,16 @@ maildir_fetch_batch (GuSource *src, guint max, GError **error)
 {
   MaildirSource *s = (MaildirSource *) src;
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_source_message_free);
-  for (; out->len < MAX (max, 1) && s->next < s->pending->len; s->next++)
+  /* Sizes are known once read: the batch ends at the first message that
+   * takes it past GU_SOURCE_BATCH_BYTES. */
+  guint64 bytes = 0;
+  for (; out->len < MAX (max, 1) && bytes < GU_SOURCE_BATCH_BYTES && s->next < s->pending->len; s->next++)
     {
       MaildirEntry *e = g_ptr_array_index (s->pending, s->next);
       GBytes *raw = gu_source_read_file (e->path, error);
       if (raw == NULL)
         return NULL;
+      bytes += g_bytes_get_size (raw);
       GuSourceMessage *m = g_new0 (GuSourceMessage, 1);
       m->raw = raw;
       m->received_at = g_date_time_ref (e->received);

@@ -14,6 +14,9 @@
 #ifndef GU_SOURCE_SOURCE_H
 #define GU_SOURCE_SOURCE_H
 
+/* A fetch batch's bytes, past its first message (see fetch_batch). */
+#define GU_SOURCE_BATCH_BYTES (16u * 1024 * 1024)
+
 #include <glib.h>
 
 #include "core/conf.h"
@@ -57,9 +60,12 @@ typedef struct {
   /* Looks at what waits in the mailbox now, oldest first, and starts
    * fetch_batch over it. *count is how many wait. */
   gboolean (*list_new) (GuSource *src, guint *count, GError **error);
-  /* The next messages of the listing, at most max, in one round trip
-   * where the protocol allows. Returns a new array of GuSourceMessage*
-   * (its free function set); empty when the listing is exhausted. */
+  /* The next messages of the listing, at most max and, past the first,
+   * at most GU_SOURCE_BATCH_BYTES in all where the source knows sizes
+   * beforehand (memory grows with the largest message, not with the
+   * batch), in one round trip where the protocol allows. Returns a new
+   * array of GuSourceMessage* (its free function set); empty when the
+   * listing is exhausted. */
   GPtrArray *(*fetch_batch) (GuSource *src, guint max, GError **error);
   /* Moves messages (GuSourceMessage* of this source's last listing,
    * borrowed) out of the inbox: to the processed folder, or to the

@@ -48,7 +48,7 @@ mail() {
 		${4:+--attach "$T/mail/att.txt=$4"} -o "$T/mail/$1"
 }
 
-tap_plan 32
+tap_plan 34
 
 # --- the window, on INTERNALDATE ---
 mail early.eml "A <a@early.example>" "Candidature" "Presentation.pdf"
@@ -161,6 +161,22 @@ tail -n 3 "$T/many.err" | sed 's/^/# /'
 fetches=$(cat "$RIG_RAWLOG_DIR"/*.in | grep -c 'UID FETCH')
 tap_is "$rc/$(count INBOX)" "0/0" "2,000 messages processed and moved"
 tap_ok '[ "$fetches" -ge 1 ] && [ "$fetches" -le 50 ]' "with batched UID FETCH ($fetches commands for 2,000 messages)"
+# --- large messages: a batch is bounded by bytes, not only by count ---
+mkdir -p "$T/big"
+/usr/bin/python3 - "$T/big" <<'PY'
+import base64, os, sys
+for i in range(5):
+    body = base64.encodebytes(os.urandom(5 * 1024 * 1024)).decode()
+    with open(f"{sys.argv[1]}/{i}.eml", "w") as f:
+        f.write(f"From: big{i}@auto.example\r\nTo: fabrique@example.org\r\nSubject: gros {i}\r\n"
+                f"Message-ID: <big{i}@auto.example>\r\nAuto-Submitted: auto-replied\r\n\r\n{body}")
+PY
+rig imap bulk-append INBOX "$T/big" >/dev/null
+rm -f "$RIG_RAWLOG_DIR"/*
+guichet run --once 2>"$T/big.err"; rc=$?
+bodies=$(cat "$RIG_RAWLOG_DIR"/*.in | grep 'UID FETCH' | grep -c 'BODY.PEEK')
+tap_is "$rc/$(count INBOX)" "0/0" "five messages of 7 MB processed and moved"
+tap_ok '[ "$bodies" -ge 3 ]' "in batches of at most 16 MiB past the first message ($bodies body fetches)"
 # --- a Maildir as the mailbox ---
 md="$T/maildir"
 mkdir -p "$md/new" "$md/cur" "$md/tmp"
