@@ -335,8 +335,8 @@ fixture_set_up (Fixture *f, gconstpointer sleep_seconds)
 {
   f->dir = gu_test_tmpdir ();
   g_autofree char *script = g_strdup_printf ("#!/bin/sh\nsleep %s\nexec cat\n", (const char *) sleep_seconds);
-  g_autofree char *filter = gu_test_write (f->dir, "slow", script, 0755);
-  g_autofree char *map = gu_test_write (f->dir, "filters.map", ".txt slow\n", 0644);
+  g_free (gu_test_write (f->dir, "slow", script, 0755));
+  g_free (gu_test_write (f->dir, "filters.map", ".txt slow\n", 0644));
   g_autofree char *call_file = gu_test_srcpath ("schemas/fabrique-initiatives.call");
   g_autoptr (GError) error = NULL;
   f->call = gu_call_load (call_file, NULL, &error);
