@@ -1,63 +1,130 @@
-/* One pass over the source: every waiting message through the pipeline
- * in its own transaction, in batches (one FETCH round trip each), each
- * batch's committed messages handed back to the source to be moved before
- * the next batch is fetched. */
+/* One pass over the source, in batches (one FETCH round trip each),
+ * each batch with a group commit (doc/ARCHITECTURE.md, "Storage"): every
+ * message is parsed, classified and has its blobs written with no lock
+ * held, the workers parsing ahead on every core; the blobs are made
+ * durable together; the messages are recorded in one transaction, each
+ * in a savepoint of it; the committed ones are handed back to the source
+ * to be moved before the next batch is fetched. */
 #include "config.h"
 
 #include "daemon/daemon-private.h"
 
 #define FETCH_BATCH 50
 
-/* Puts one message through the pipeline and files it under where the
- * source is to move it. */
-static gboolean
-process_message (GuIntake *intake, GuSourceMessage *m, GPtrArray *done, GPtrArray *quarantined,
-                 GError **error)
+/* A batch on its way through: the items prepared (NULL where the message
+ * needs no transaction) and where each message is to be moved. */
+typedef struct {
+  GPtrArray *batch;      /* of GuSourceMessage*, borrowed */
+  GPtrArray *items;      /* of GuIntakeItem*, parallel to the prefix of batch prepared */
+  GPtrArray *done;       /* of GuSourceMessage*: to the processed folder */
+  GPtrArray *quarantined;
+} Batch;
+
+static void
+log_result (const GuSourceMessage *m, const GuIntakeResult *result)
 {
-  if (m->raw == NULL)
-    {
-      g_info ("%s came back empty; left for the next pass", m->label);
-      return TRUE;
-    }
-  GuReceipt receipt = { .mailbox = m->mailbox, .uidvalidity = m->uidvalidity, .uid = m->uid,
-                        .received_at = m->received_at };
-  GuIntakeResult result;
-  if (!gu_intake_process (intake, m->raw, &receipt, &result, error))
-    {
-      gu_intake_result_clear (&result);
-      return FALSE;
-    }
-  g_autofree char *line = gu_intake_result_line (&result);
+  g_autofree char *line = gu_intake_result_line (result);
   g_info ("%s: %s", m->label, line);
-  g_ptr_array_add (result.outcome == GU_OUTCOME_QUARANTINED ? quarantined : done, m);
-  gu_intake_result_clear (&result);
-  return TRUE;
+}
+
+/* The slow half, message by message, until one cannot be prepared (its
+ * error is the batch's; those before it still go on). */
+static gboolean
+prepare_all (GuIntake *intake, Batch *b, GError **error)
+{
+  for (guint i = 0; i < b->batch->len; i++)
+    {
+      GuSourceMessage *m = g_ptr_array_index (b->batch, i);
+      if (m->raw != NULL)
+        gu_intake_prefetch (intake, m->raw);
+    }
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < b->batch->len && !gu_signals_stop_requested (); i++)
+    {
+      GuSourceMessage *m = g_ptr_array_index (b->batch, i);
+      GuIntakeItem *item = NULL;
+      GuIntakeResult result = { 0 };
+      if (m->raw == NULL)
+        g_info ("%s came back empty; left for the next pass", m->label);
+      else if (!(ok = gu_intake_prepare (intake, m->raw, &item, &result, error)))
+        break;
+      else if (item == NULL)
+        {
+          log_result (m, &result); /* a duplicate: nothing to record, only to move */
+          g_ptr_array_add (b->done, m);
+        }
+      g_ptr_array_add (b->items, item);
+      gu_intake_result_clear (&result);
+    }
+  gu_intake_forget_prefetched (intake);
+  return ok;
+}
+
+/* The quick half: one transaction for the batch. Only when it commits
+ * are its messages added to where they are to be moved. */
+static gboolean
+record_all (GuIntake *intake, Batch *b, GError **error)
+{
+  GuStore *store = gu_intake_store (intake);
+  g_autoptr (GPtrArray) done = g_ptr_array_new ();
+  g_autoptr (GPtrArray) quarantined = g_ptr_array_new ();
+  guint to_record = 0;
+  for (guint i = 0; i < b->items->len; i++)
+    to_record += g_ptr_array_index (b->items, i) != NULL;
+  if (to_record == 0)
+    return TRUE;
+  if (!gu_store_batch_open (store, error))
+    return FALSE;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < b->items->len; i++)
+    {
+      GuIntakeItem *item = g_ptr_array_index (b->items, i);
+      GuSourceMessage *m = g_ptr_array_index (b->batch, i);
+      if (item == NULL)
+        continue;
+      GuReceipt receipt = { .mailbox = m->mailbox, .uidvalidity = m->uidvalidity, .uid = m->uid,
+                            .received_at = m->received_at };
+      GuIntakeResult result;
+      if ((ok = gu_intake_record (intake, item, &receipt, &result, error)))
+        {
+          log_result (m, &result);
+          g_ptr_array_add (result.outcome == GU_OUTCOME_QUARANTINED ? quarantined : done, m);
+        }
+      gu_intake_result_clear (&result);
+    }
+  /* What recorded before a failure still commits; that failure is the
+   * one reported. */
+  g_autoptr (GError) commit_error = NULL;
+  if (!gu_store_batch_commit (store, ok ? error : &commit_error))
+    return FALSE;
+  g_ptr_array_extend (b->done, done, NULL, NULL);
+  g_ptr_array_extend (b->quarantined, quarantined, NULL, NULL);
+  return ok;
 }
 
 static gboolean
 process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, guint *processed, GError **error)
 {
-  g_autoptr (GPtrArray) done = g_ptr_array_new ();
-  g_autoptr (GPtrArray) quarantined = g_ptr_array_new ();
-  gboolean ok = TRUE;
-  /* The whole batch goes to the parse workers at once: they parse on
-   * every core while the main thread classifies and stores in order. */
-  for (guint i = 0; i < batch->len; i++)
-    {
-      GuSourceMessage *m = g_ptr_array_index (batch, i);
-      if (m->raw != NULL)
-        gu_intake_prefetch (intake, m->raw);
-    }
-  for (guint i = 0; ok && i < batch->len && !gu_signals_stop_requested (); i++)
-    ok = process_message (intake, g_ptr_array_index (batch, i), done, quarantined, error);
-  gu_intake_forget_prefetched (intake);
-  *processed += done->len + quarantined->len;
+  Batch b = { .batch = batch,
+              .items = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_intake_item_free),
+              .done = g_ptr_array_new (), .quarantined = g_ptr_array_new () };
+  GuStore *store = gu_intake_store (intake);
+  gu_store_batch_start (store);
+  g_autoptr (GError) later_error = NULL;
+  gboolean ok = prepare_all (intake, &b, error);
+  ok = record_all (intake, &b, ok ? error : &later_error) && ok;
+  gu_store_batch_abort (store); /* ends the deferral; nothing left to undo once committed */
+  *processed += b.done->len + b.quarantined->len;
   /* What committed is moved even when a later message failed; that
    * failure is the one reported. */
   g_autoptr (GError) move_error = NULL;
   GError **report = ok ? error : &move_error;
-  return gu_source_mark_done (source, done, report) && gu_source_mark_quarantined (source, quarantined, report)
-         && ok;
+  gboolean moved = gu_source_mark_done (source, b.done, report)
+                   && gu_source_mark_quarantined (source, b.quarantined, report);
+  g_ptr_array_unref (b.items);
+  g_ptr_array_unref (b.done);
+  g_ptr_array_unref (b.quarantined);
+  return moved && ok;
 }
 
 gboolean

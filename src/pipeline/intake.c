@@ -274,32 +274,6 @@ record_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, cons
          && gu_answer_match_bounce (intake, msg, row, error);
 }
 
-/* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2. */
-static gboolean
-store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
-               GuIntakeResult *result, GError **error)
-{
-  if (!gu_store_begin (intake->store, error))
-    return FALSE;
-  /* Another process may have stored the same bytes while we parsed. */
-  gint64 existing;
-  gboolean ok = gu_store_find_message_by_raw (intake->store, msg->raw_sha256, &existing, error);
-  if (ok && existing != 0)
-    {
-      gu_store_rollback (intake->store);
-      result->outcome = GU_OUTCOME_DUPLICATE;
-      return TRUE;
-    }
-  if (!ok || !record_message (intake, msg, receipt, content_key, result, error)
-      || !gu_store_commit (intake->store, error))
-    {
-      gu_store_rollback (intake->store);
-      gu_intake_result_clear (result);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *content_key,
                       gboolean *duplicate, GError **error)
@@ -312,6 +286,44 @@ is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *conten
                                          &found, error))
     return FALSE;
   *duplicate = found > 0;
+  return TRUE;
+}
+
+/* Inside the transaction: the same bytes, or the same mail re-delivered,
+ * stored by another process while we parsed, or earlier in this batch. */
+static gboolean
+is_duplicate (GuIntake *intake, const GuMessage *msg, const char *content_key, gboolean *duplicate,
+              GError **error)
+{
+  gint64 existing;
+  if (!gu_store_find_message_by_raw (intake->store, msg->raw_sha256, &existing, error))
+    return FALSE;
+  *duplicate = existing != 0;
+  return *duplicate || is_content_duplicate (intake, msg, content_key, duplicate, error);
+}
+
+/* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2. */
+static gboolean
+store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
+               GuIntakeResult *result, GError **error)
+{
+  if (!gu_store_begin (intake->store, error))
+    return FALSE;
+  gboolean duplicate = FALSE;
+  gboolean ok = is_duplicate (intake, msg, content_key, &duplicate, error);
+  if (ok && duplicate)
+    {
+      gu_store_rollback (intake->store);
+      result->outcome = GU_OUTCOME_DUPLICATE;
+      return TRUE;
+    }
+  if (!ok || !record_message (intake, msg, receipt, content_key, result, error)
+      || !gu_store_commit (intake->store, error))
+    {
+      gu_store_rollback (intake->store);
+      gu_intake_result_clear (result);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -357,10 +369,25 @@ gu_intake_forget_prefetched (GuIntake *intake)
     }
 }
 
+struct GuIntakeItem {
+  GuMessage *msg;
+  char content_key[GU_SHA256_HEX_LEN + 1];
+};
+
+void
+gu_intake_item_free (GuIntakeItem *item)
+{
+  if (item == NULL)
+    return;
+  gu_message_free (item->msg);
+  g_free (item);
+}
+
 gboolean
-gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIntakeResult *result,
+gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeResult *result,
                    GError **error)
 {
+  *item = NULL;
   *result = (GuIntakeResult) { 0 };
   gsize len;
   const void *data = g_bytes_get_data (raw, &len);
@@ -382,19 +409,29 @@ gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIn
       return TRUE;
     }
   g_autoptr (GuMessage) msg = parse_stage (intake, raw, raw_sha, job, error);
-  if (msg == NULL)
+  if (msg == NULL || !store_document_blobs (intake, msg, error))
     return FALSE;
-  char content_key[65];
-  gu_dedupe_content_key (data != NULL ? data : "", len, content_key);
-  gboolean duplicate;
-  if (!is_content_duplicate (intake, msg, content_key, &duplicate, error))
+  GuIntakeItem *it = g_new0 (GuIntakeItem, 1);
+  gu_dedupe_content_key (data != NULL ? data : "", len, it->content_key);
+  it->msg = g_steal_pointer (&msg);
+  *item = it;
+  return TRUE;
+}
+
+gboolean
+gu_intake_record (GuIntake *intake, GuIntakeItem *item, const GuReceipt *receipt, GuIntakeResult *result,
+                  GError **error)
+{
+  *result = (GuIntakeResult) { 0 };
+  return store_message (intake, item->msg, receipt, item->content_key, result, error);
+}
+
+gboolean
+gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt, GuIntakeResult *result,
+                   GError **error)
+{
+  g_autoptr (GuIntakeItem) item = NULL;
+  if (!gu_intake_prepare (intake, raw, &item, result, error))
     return FALSE;
-  if (duplicate)
-    {
-      result->outcome = GU_OUTCOME_DUPLICATE;
-      return TRUE;
-    }
-  if (!store_document_blobs (intake, msg, error))
-    return FALSE;
-  return store_message (intake, msg, receipt, content_key, result, error);
+  return item == NULL || gu_intake_record (intake, item, receipt, result, error);
 }

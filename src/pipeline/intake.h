@@ -50,6 +50,21 @@ void gu_intake_result_clear (GuIntakeResult *result);
 gboolean gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *receipt,
                             GuIntakeResult *result, GError **error);
 
+/* gu_intake_process in its two halves, for the daemon's group commit:
+ * gu_intake_prepare does the slow part with no lock held (hash,
+ * duplicate by raw bytes, blobs, parse, classify) and gives an item, or
+ * NULL with result already final (a duplicate); gu_intake_record is the
+ * transaction (a savepoint inside gu_store_batch_open). Between the two,
+ * the blobs of a batch are made durable together. FALSE with error as
+ * gu_intake_process. Free items with gu_intake_item_free. */
+typedef struct GuIntakeItem GuIntakeItem;
+gboolean gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeResult *result,
+                            GError **error);
+gboolean gu_intake_record (GuIntake *intake, GuIntakeItem *item, const GuReceipt *receipt,
+                           GuIntakeResult *result, GError **error);
+void gu_intake_item_free (GuIntakeItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuIntakeItem, gu_intake_item_free)
+
 /* Hands raw to the parse workers ahead of its gu_intake_process, so
  * that a batch is parsed on every core while the messages before it are
  * classified and stored. raw must be the same GBytes (by address) later

@@ -19,6 +19,19 @@ void gu_blobs_free (GuBlobs *blobs);
 gboolean gu_blobs_put (GuBlobs *blobs, GBytes *data, const char *known_sha256,
                        char sha_out[65], GError **error);
 
+/* Group commit. After gu_blobs_defer, gu_blobs_put writes each new blob
+ * to a temporary file only (nothing synced, no blob visible under its
+ * name); gu_blobs_settle then makes their bytes durable (one syncfs),
+ * renames them, makes the renames durable (a second syncfs), and ends
+ * the deferral. Call it before the
+ * transaction that names them commits: a crash before it leaves only
+ * temporary files, and the messages are fetched again. gu_blobs_discard
+ * ends a deferral whose transaction will not happen (the temporary
+ * files are removed). Without a deferral, each put is durable at once. */
+void gu_blobs_defer (GuBlobs *blobs);
+gboolean gu_blobs_settle (GuBlobs *blobs, GError **error);
+void gu_blobs_discard (GuBlobs *blobs);
+
 /* Returns a new GBytes with the blob, or NULL (GU_ERROR_NOT_FOUND). */
 GBytes *gu_blobs_get (GuBlobs *blobs, const char *sha256, GError **error);
 

@@ -14,6 +14,7 @@ struct GuStore {
   sqlite3 *db;
   GuBlobs *blobs;
   GHashTable *stmts; /* SQL literal -> prepared statement, finalized on close */
+  gboolean in_batch; /* a batch transaction is open: begin/commit/rollback are savepoints */
 };
 
 /* The GU_ERROR code for an SQLite result code, primary or extended

@@ -158,20 +158,58 @@ gu_store_schema_version (GuStore *store, int *version, GError **error)
 gboolean
 gu_store_begin (GuStore *store, GError **error)
 {
-  return exec_sql (store, "BEGIN IMMEDIATE", error);
+  return exec_sql (store, store->in_batch ? "SAVEPOINT message" : "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 gu_store_commit (GuStore *store, GError **error)
 {
-  return exec_sql (store, "COMMIT", error);
+  return exec_sql (store, store->in_batch ? "RELEASE message" : "COMMIT", error);
 }
 
 void
 gu_store_rollback (GuStore *store)
 {
-  if (!sqlite3_get_autocommit (store->db))
+  if (sqlite3_get_autocommit (store->db))
+    return;
+  sqlite3_exec (store->db, store->in_batch ? "ROLLBACK TO message; RELEASE message" : "ROLLBACK", NULL, NULL,
+                NULL);
+}
+
+void
+gu_store_batch_start (GuStore *store)
+{
+  gu_blobs_defer (store->blobs);
+}
+
+gboolean
+gu_store_batch_open (GuStore *store, GError **error)
+{
+  if (!gu_blobs_settle (store->blobs, error) || !exec_sql (store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  store->in_batch = TRUE;
+  return TRUE;
+}
+
+gboolean
+gu_store_batch_commit (GuStore *store, GError **error)
+{
+  if (!store->in_batch)
+    return TRUE;
+  store->in_batch = FALSE;
+  if (exec_sql (store, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+void
+gu_store_batch_abort (GuStore *store)
+{
+  gu_blobs_discard (store->blobs);
+  if (store->in_batch && !sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  store->in_batch = FALSE;
 }
 
 gboolean

@@ -28,9 +28,26 @@ void gu_store_set_busy_timeout (GuStore *store, int milliseconds);
 /* Reads the schema version (PRAGMA user_version) into *version. */
 gboolean gu_store_schema_version (GuStore *store, int *version, GError **error);
 
+/* One transaction; inside a batch (below), a savepoint of it. */
 gboolean gu_store_begin (GuStore *store, GError **error);
 gboolean gu_store_commit (GuStore *store, GError **error);
 void gu_store_rollback (GuStore *store);
+
+/* Group commit of a batch of messages (doc/ARCHITECTURE.md, "Storage"):
+ *   gu_store_batch_start: blobs written from now on are not yet durable
+ *     nor visible (gu_blobs_defer); the slow work (parse, filters) runs
+ *     with no lock held;
+ *   gu_store_batch_open: makes them durable together, then opens one
+ *     write transaction, in which each message's begin/commit/rollback
+ *     is a savepoint (a message that fails is undone alone);
+ *   gu_store_batch_commit: commits it (one sync for the batch);
+ *   gu_store_batch_abort: undoes whatever is not committed (the
+ *     temporary blob files are removed).
+ * Only after gu_store_batch_commit may the messages leave the mailbox. */
+void gu_store_batch_start (GuStore *store);
+gboolean gu_store_batch_open (GuStore *store, GError **error);
+gboolean gu_store_batch_commit (GuStore *store, GError **error);
+void gu_store_batch_abort (GuStore *store);
 
 /* Blobs: see store/blobs.h for the guarantees. */
 gboolean gu_store_put_blob (GuStore *store, GBytes *data, const char *known_sha256,

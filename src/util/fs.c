@@ -68,18 +68,21 @@ write_all (int fd, const char *data, gsize len)
   return TRUE;
 }
 
-gboolean
-gu_file_write_atomic (const char *path, const void *data, gsize len, GError **error)
+char *
+gu_file_write_temp (const char *path, const void *data, gsize len, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp.XXXXXX", path);
+  char *tmp = g_strdup_printf ("%s.tmp.XXXXXX", path);
   /* The folder almost always exists (a blob store's fan-out folders
    * fill up early): create it only when the file cannot be. */
   int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
   if (fd < 0 && errno == ENOENT)
     {
+      g_autofree char *dir = g_path_get_dirname (path);
       if (!gu_mkdir_p (dir, error))
-        return FALSE;
+        {
+          g_free (tmp);
+          return NULL;
+        }
       memcpy (tmp + strlen (tmp) - 6, "XXXXXX", 6);
       fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
     }
@@ -87,24 +90,60 @@ gu_file_write_atomic (const char *path, const void *data, gsize len, GError **er
     {
       int err = errno;
       g_set_error (error, GU_ERROR, errno_to_code (err), "cannot create %s: %s", tmp, g_strerror (err));
-      return FALSE;
+      g_free (tmp);
+      return NULL;
     }
-  if (!write_all (fd, data, len) || fsync (fd) != 0)
+  if (!write_all (fd, data, len) || close (fd) != 0)
     {
       int err = errno;
-      close (fd);
       unlink (tmp);
       g_set_error (error, GU_ERROR, errno_to_code (err), "cannot write %s: %s", path, g_strerror (err));
+      g_free (tmp);
+      return NULL;
+    }
+  return tmp;
+}
+
+gboolean
+gu_file_settle (const char *tmp, const char *path, GError **error)
+{
+  int fd = open (tmp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fdatasync (fd) != 0)
+    {
+      int err = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, GU_ERROR, errno_to_code (err), "cannot sync %s: %s", tmp, g_strerror (err));
       return FALSE;
     }
   close (fd);
   if (rename (tmp, path) != 0)
     {
       int err = errno;
-      unlink (tmp);
       g_set_error (error, GU_ERROR, errno_to_code (err), "cannot rename to %s: %s", path, g_strerror (err));
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+gu_dir_sync (const char *dir, GError **error)
+{
+  return fsync_dir (dir, error);
+}
+
+gboolean
+gu_file_write_atomic (const char *path, const void *data, gsize len, GError **error)
+{
+  g_autofree char *tmp = gu_file_write_temp (path, data, len, error);
+  if (tmp == NULL)
+    return FALSE;
+  if (!gu_file_settle (tmp, path, error))
+    {
+      unlink (tmp);
+      return FALSE;
+    }
+  g_autofree char *dir = g_path_get_dirname (path);
   return fsync_dir (dir, error);
 }
 

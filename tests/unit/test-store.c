@@ -348,6 +348,102 @@ test_messages (void)
   gu_test_rmtree (dir);
 }
 
+/* Group commit: a deferred blob is neither durable nor visible under its
+ * name until settled; a discarded one leaves nothing; the same bytes
+ * twice in one deferral are written once. */
+static void
+test_blobs_deferred (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GuBlobs *blobs = gu_blobs_open (dir, &error);
+  g_autoptr (GBytes) a = g_bytes_new_static ("first\n", 6);
+  g_autoptr (GBytes) b = g_bytes_new_static ("second\n", 7);
+  char sha_a[65], sha_b[65];
+  gu_blobs_defer (blobs);
+  g_assert_true (gu_blobs_put (blobs, a, NULL, sha_a, &error));
+  g_assert_true (gu_blobs_put (blobs, a, NULL, sha_a, &error));
+  g_assert_true (gu_blobs_put (blobs, b, NULL, sha_b, &error));
+  g_autofree char *path_a = gu_blobs_path (blobs, sha_a);
+  g_autofree char *path_b = gu_blobs_path (blobs, sha_b);
+  g_assert_false (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_true (gu_blobs_settle (blobs, &error));
+  g_assert_no_error (error);
+  g_assert_true (gu_blobs_verify (blobs, sha_a, &error));
+  g_assert_true (gu_blobs_verify (blobs, sha_b, &error));
+  /* Settled: the deferral is over, puts are durable at once again. */
+  g_autoptr (GBytes) c = g_bytes_new_static ("third\n", 6);
+  char sha_c[65];
+  g_assert_true (gu_blobs_put (blobs, c, NULL, sha_c, &error));
+  g_autofree char *path_c = gu_blobs_path (blobs, sha_c);
+  g_assert_true (g_file_test (path_c, G_FILE_TEST_IS_REGULAR));
+  /* Discarded: neither the blob nor its temporary file stays. */
+  g_autoptr (GBytes) d = g_bytes_new_static ("fourth\n", 7);
+  char sha_d[65];
+  gu_blobs_defer (blobs);
+  g_assert_true (gu_blobs_put (blobs, d, NULL, sha_d, &error));
+  gu_blobs_discard (blobs);
+  g_autofree char *path_d = gu_blobs_path (blobs, sha_d);
+  g_autofree char *folder_d = g_path_get_dirname (path_d);
+  g_assert_false (g_file_test (path_d, G_FILE_TEST_EXISTS));
+  GDir *gd = g_dir_open (folder_d, 0, NULL);
+  g_assert_null (gd != NULL ? g_dir_read_name (gd) : NULL);
+  if (gd != NULL)
+    g_dir_close (gd);
+  gu_blobs_free (blobs);
+  gu_test_rmtree (dir);
+}
+
+/* In a batch, each message's transaction is a savepoint: one rolled
+ * back is undone alone, the others commit together. */
+static void
+test_batch_savepoints (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "g.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GuStore) store = gu_store_open (db, dir, &error);
+  g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 ("2020-02-14T10:12:00+01:00", NULL);
+  GuReceipt receipt = { .received_at = when };
+  const char *raws[] = { "From: a\n\none", "From: a\n\ntwo", "From: a\n\nthree" };
+  gu_store_batch_start (store);
+  g_assert_true (gu_store_batch_open (store, &error));
+  for (gsize i = 0; i < G_N_ELEMENTS (raws); i++)
+    {
+      g_autoptr (GuMessage) msg = sample_message (raws[i]);
+      g_free (msg->message_id);
+      msg->message_id = g_strdup_printf ("m%zu@example.org", i);
+      gint64 row;
+      g_assert_true (gu_store_begin (store, &error));
+      g_assert_true (gu_store_insert_message (store, msg, &receipt, GU_OUTCOME_STORED, NULL, "k", &row, &error));
+      if (i == 1)
+        gu_store_rollback (store);
+      else
+        g_assert_true (gu_store_commit (store, &error));
+    }
+  /* Another connection sees nothing before the batch commits. */
+  g_autoptr (GuStore) other = gu_store_open (db, dir, &error);
+  g_autoptr (GPtrArray) before = gu_store_list_raw_messages (other, &error);
+  g_assert_cmpuint (before->len, ==, 0);
+  g_assert_true (gu_store_batch_commit (store, &error));
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) after = gu_store_list_raw_messages (other, &error);
+  g_assert_cmpuint (after->len, ==, 2);
+  gboolean known = TRUE;
+  g_assert_true (gu_store_message_id_known (other, "m1@example.org", &known, &error));
+  g_assert_false (known);
+  /* After the batch, begin/commit are transactions again. */
+  g_autoptr (GuMessage) msg = sample_message ("From: a\n\nfour");
+  gint64 row;
+  g_assert_true (gu_store_begin (store, &error));
+  g_assert_true (gu_store_insert_message (store, msg, &receipt, GU_OUTCOME_STORED, NULL, "k4", &row, &error));
+  g_assert_true (gu_store_commit (store, &error));
+  g_autoptr (GPtrArray) last = gu_store_list_raw_messages (other, &error);
+  g_assert_cmpuint (last->len, ==, 3);
+  gu_store_batch_abort (store);
+  gu_test_rmtree (dir);
+}
+
 /* A writer that cannot get the lock within the busy timeout reports a
  * temporary failure (ingest then exits 75 and the MTA retries). */
 static void
@@ -380,6 +476,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/newer-refused", test_newer_refused);
   g_test_add_func ("/store/blobs", test_blobs);
   g_test_add_func ("/store/messages", test_messages);
+  g_test_add_func ("/store/blobs-deferred", test_blobs_deferred);
+  g_test_add_func ("/store/batch-savepoints", test_batch_savepoints);
   g_test_add_func ("/store/locked", test_locked_is_tempfail);
   return g_test_run ();
 }
