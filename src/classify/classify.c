@@ -49,6 +49,21 @@ gu_classifier_new (const GuCall *call, const GuConfig *cfg)
 }
 
 void
+gu_classifier_check (const GuConfig *cfg, GPtrArray *problems)
+{
+  if (!cfg->filters_enabled)
+    return;
+  g_autofree char *path = g_build_filename (cfg->filters_dir, "filters.map", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GuFilterMap) map = gu_filter_map_load (path, &error);
+  if (map == NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("[filters] %s (set enabled = false to run without text "
+                                                "extraction)", error->message));
+  else
+    gu_filter_map_check (map, problems);
+}
+
+void
 gu_classifier_free (GuClassifier *c)
 {
   if (c == NULL)

@@ -16,6 +16,13 @@ typedef struct GuClassifier GuClassifier;
  * disables extraction with one warning). Both must outlive it. Free with
  * gu_classifier_free. */
 GuClassifier *gu_classifier_new (const GuCall *call, const GuConfig *cfg);
+
+/* With [filters] enabled, appends to problems (of char*) what keeps text
+ * extraction from working as configured: no filters.map, a filter
+ * missing, a program a filter needs not installed. A guichet that runs
+ * anyway would tell applicants their pieces are missing. Appends nothing
+ * when filters are disabled (the explicit way to run without them). */
+void gu_classifier_check (const GuConfig *cfg, GPtrArray *problems);
 void gu_classifier_free (GuClassifier *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuClassifier, gu_classifier_free)
 

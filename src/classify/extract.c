@@ -25,6 +25,50 @@ struct GuFilterMap {
   GHashTable *rules; /* lower-case key -> filter path */
 };
 
+/* The programs a filter script names on a "# requires: a b" line, each
+ * looked for where the filter's PATH (/usr/bin:/bin) finds it. */
+static void
+check_requirements (const char *filter, GPtrArray *problems)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (filter, &text, NULL, NULL) || g_str_has_prefix (text, "\177ELF"))
+    return;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (char **line = lines; *line != NULL; line++)
+    {
+      if (!g_str_has_prefix (*line, "# requires:"))
+        continue;
+      g_auto (GStrv) names = g_strsplit_set (*line + strlen ("# requires:"), " \t", -1);
+      for (char **name = names; *name != NULL; name++)
+        {
+          if (**name == '\0')
+            continue;
+          g_autofree char *usr = g_build_filename ("/usr/bin", *name, NULL);
+          g_autofree char *bin = g_build_filename ("/bin", *name, NULL);
+          if (!g_file_test (usr, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
+            g_ptr_array_add (problems, g_strdup_printf ("filter %s needs %s, which is not installed", filter, *name));
+        }
+    }
+}
+
+void
+gu_filter_map_check (const GuFilterMap *map, GPtrArray *problems)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer filter;
+  g_hash_table_iter_init (&it, map->rules);
+  while (g_hash_table_iter_next (&it, NULL, &filter))
+    {
+      if (!g_hash_table_add (seen, filter))
+        continue;
+      if (!g_file_test (filter, G_FILE_TEST_IS_EXECUTABLE))
+        g_ptr_array_add (problems, g_strdup_printf ("filter %s is missing or not executable", (char *) filter));
+      else
+        check_requirements (filter, problems);
+    }
+}
+
 void
 gu_filter_map_free (GuFilterMap *map)
 {

@@ -36,6 +36,11 @@ GuFilterMap *gu_filter_map_load (const char *path, GError **error);
 void gu_filter_map_free (GuFilterMap *map);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuFilterMap, gu_filter_map_free)
 
+/* Appends to problems (of char*) one line for each filter of map that is
+ * missing or not executable, and for each program a filter script names
+ * on a "# requires: prog…" line that is not in /usr/bin or /bin. */
+void gu_filter_map_check (const GuFilterMap *map, GPtrArray *problems);
+
 /* Returns the path of the filter for a document (owned by map), or NULL
  * when no rule applies. Either argument may be NULL. Order: the exact
  * sniffed type, then the filename's extension, then the type's family

@@ -36,6 +36,21 @@ open_store (GuApp *app, GError **error)
   return TRUE;
 }
 
+/* Filters enabled but not all there: guichet would tell applicants their
+ * pieces are missing. It refuses to start instead (exit 78), as
+ * check-config says why. */
+static gboolean
+classifier_ready (const GuApp *app, GError **error)
+{
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gu_classifier_check (app->cfg, problems);
+  if (problems->len == 0)
+    return TRUE;
+  g_set_error (error, GU_ERROR, GU_ERROR_SETUP, "text extraction is not ready: %s%s (guichet check-config)",
+               (const char *) g_ptr_array_index (problems, 0), problems->len > 1 ? ", and more" : "");
+  return FALSE;
+}
+
 gboolean
 gu_app_load (GuApp *app, GuNeeds needs, GError **error)
 {
@@ -47,7 +62,11 @@ gu_app_load (GuApp *app, GuNeeds needs, GError **error)
   if ((needs & GU_NEEDS_STORE) && (!gu_app_enter_state (app, error) || !open_store (app, error)))
     return FALSE;
   if ((needs & GU_NEEDS_CLASSIFIER) && app->classifier == NULL)
-    app->classifier = gu_classifier_new (app->call, app->cfg);
+    {
+      if (!classifier_ready (app, error))
+        return FALSE;
+      app->classifier = gu_classifier_new (app->call, app->cfg);
+    }
   return TRUE;
 }
 

@@ -45,6 +45,7 @@ check_config_run (GuApp *app, const GuCliArgs *args G_GNUC_UNUSED)
   if (cfg == NULL)
     return gu_app_fail (error);
   gu_config_check (cfg, problems);
+  gu_classifier_check (cfg, problems);
   /* Without its parse worker guichet reads no mail at all. */
   g_autoptr (GError) no_worker = NULL;
   g_autofree char *worker = gu_parser_worker_path (&no_worker);

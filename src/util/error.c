@@ -13,7 +13,7 @@ gu_error_exit_status (const GError *error)
     return GU_EXIT_TEMPFAIL;
   if (error->domain == GU_ERROR && error->code == GU_ERROR_USAGE)
     return GU_EXIT_USAGE;
-  if (error->domain == GU_ERROR && error->code == GU_ERROR_ACCOUNT)
+  if (error->domain == GU_ERROR && (error->code == GU_ERROR_ACCOUNT || error->code == GU_ERROR_SETUP))
     return GU_EXIT_CONFIG;
   return GU_EXIT_ERROR;
 }

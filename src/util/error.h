@@ -24,6 +24,8 @@ typedef enum {
   GU_ERROR_LIMIT,       /* an input exceeds a configured limit */
   GU_ERROR_UNREADABLE,  /* input that cannot be decoded (encrypted, corrupt) */
   GU_ERROR_ACCOUNT,     /* the wrong account for the job (root without [daemon] user): exit 78 */
+  GU_ERROR_SETUP,       /* the installation lacks what the config asks for (a filter,
+                         * a program it runs): exit 78 */
 } GuErrorCode;
 
 /* Exit statuses of the CLI (doc/ARCHITECTURE.md, "CLI"). */

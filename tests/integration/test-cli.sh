@@ -4,7 +4,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
-tap_plan 16
+tap_plan 19
 
 out=$(guichet --version); tap_ok $? "--version exits 0"
 tap_ok '[[ "$out" == "guichet "[0-9]* ]]' "--version prints the version"
@@ -27,8 +27,24 @@ tap_ok '[[ "$out" == *"MIME-Version: 1.0"* && "$out" == *"Content-Type: multipar
 cp -r "$GU_TOP_SRCDIR/examples" "$GU_TMP/ex"
 mkdir -p "$GU_TMP/schemas" "$GU_TMP/filters"
 cp "$GU_TOP_SRCDIR/schemas/fabrique-initiatives.call" "$GU_TMP/schemas/"
+cp -R "$GU_TOP_BUILDDIR/filters/." "$GU_TMP/filters/"
 out=$(guichet -c "$GU_TMP/ex/guichet.conf" check-config); rc=$?
 tap_is "$rc:$out" "0:" "check-config on examples/guichet.conf prints nothing, exits 0"
+
+# Filters are required once enabled: a missing one, or a program a filter
+# runs, is a problem for check-config, and run/ingest refuse to start
+# (78) rather than tell applicants their pieces are missing.
+rm "$GU_TMP/filters/office-text"
+sed -i '2a # requires: no-such-extractor' "$GU_TMP/filters/pdf"
+out=$(guichet -c "$GU_TMP/ex/guichet.conf" check-config 2>/dev/null); rc=$?
+tap_ok '[ "$rc" = 1 ] && [[ "$out" == *"filters/office-text is missing"* ]] && [[ "$out" == *"filters/pdf needs no-such-extractor, which is not installed"* ]]' \
+	"check-config names a missing filter and a missing program ($rc)"
+printf 'From: a@b.example\nSubject: x\nMessage-ID: <f@b.example>\n\nx\n' >"$GU_TMP/f.eml"
+err=$(guichet -c "$GU_TMP/ex/guichet.conf" ingest "$GU_TMP/f.eml" 2>&1 >/dev/null); rc=$?
+tap_ok '[ "$rc" = 78 ] && [[ "$err" == *"text extraction is not ready"* ]]' "ingest refuses to start: 78 ($err)"
+rm "$GU_TMP/filters/filters.map"
+out=$(guichet -c "$GU_TMP/ex/guichet.conf" check-config 2>/dev/null); rc=$?
+tap_ok '[ "$rc" = 1 ] && [[ "$out" == *"filters.map"*"enabled = false"* ]]' "and a missing filters.map ($out)"
 
 # The issue's example: three problems, three lines, exit 1.
 printf 'secret\n' >"$GU_TMP/imap.secret"; chmod 644 "$GU_TMP/imap.secret"
