@@ -367,6 +367,7 @@ test_blobs_deferred (void)
   g_autofree char *path_a = gu_blobs_path (blobs, sha_a);
   g_autofree char *path_b = gu_blobs_path (blobs, sha_b);
   g_assert_false (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
   g_assert_true (gu_blobs_settle (blobs, &error));
   g_assert_no_error (error);
   g_assert_true (gu_blobs_verify (blobs, sha_a, &error));
