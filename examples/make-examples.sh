@@ -81,6 +81,22 @@ mail 06-question.eml --from "Luc Bernard <luc.bernard@orange.fr>" --subject "Com
 mail 03-absence.eml --from "Claire Martin <claire.martin@tiersbocage.fr>" --subject "Absence du bureau" \
   --header "Auto-Submitted: auto-replied" --body "Je suis absente jusqu'au 3 février."
 
+# 7. Ressourcerie du Pays de Caux: a budget scanned on a photocopier (a
+#    PDF of page images, read by OCR) and documents sent from Outlook in
+#    rich text (a winmail.dat).
+/usr/bin/python3 "$tools/mkphoto.py" "$work/scan-budget.pdf" --rotate 2 "Budget de lancement" \
+  "Communication : 2 500 euros" "Animation du lieu : 6 000 euros" >/dev/null
+doc caux-initiative.docx --page "$(printf '%s\n' "L'initiative proposée" \
+  "Une ressourcerie et un atelier de réparation ouverts aux habitants d'Yvetot.")"
+doc caux-plan.pdf --page "$(printf '%s\n' "Plan de déploiement pluriannuel" "2020 : atelier, 2021 : boutique")"
+/usr/bin/python3 "$tools/mktnef.py" -o "$work/winmail.dat" \
+  "$work/caux-initiative.docx=Présentation de l'initiative.docx" "$work/caux-plan.pdf=Plan pluriannuel.pdf" >/dev/null
+mail 10-caux.eml --from "Sophie Lemaire <s.lemaire@ressourcerie-caux.fr>" \
+  --subject "Candidature Fabrique d'Initiatives – Ressourcerie du Pays de Caux" \
+  --body "$(printf '%s\n' "Bonjour," "" "Structure : Ressourcerie du Pays de Caux" "Statut : association" "" \
+    "Le budget de lancement est scanné." "Sophie Lemaire")" \
+  --attach "scan-budget.pdf=Scan_20200227.pdf" --attach "winmail.dat=winmail.dat;application/ms-tnef"
+
 cat >"$out/MANIFEST" <<'M'
 # message	received (the server's receipt time, standing for IMAP INTERNALDATE)
 01-trop-tot.eml	2019-12-18T08:00:00+01:00
@@ -92,4 +108,5 @@ cat >"$out/MANIFEST" <<'M'
 07-vire.eml	2020-02-20T11:00:00+01:00
 08-consortium.eml	2020-02-25T14:20:00+01:00
 09-trop-tard.eml	2020-03-02T00:30:00+01:00
+10-caux.eml	2020-02-27T09:15:00+01:00
 M

@@ -30,10 +30,10 @@ grep -v '^#' "$ex/MANIFEST" | while IFS="$(printf '\t')" read -r file received; 
 done
 guichet run --once 2>"$T/err"; rc=$?
 tap_is "$rc" 0 "run --once on the example dossiers"
-want="early complete ack-new complete how-to-apply complete ack-new late"
+want="early complete ack-new complete how-to-apply complete ack-new late ack-new"
 tap_is "$(sql "select group_concat(kind, ' ') from (select kind from outbox order by id)")" "$want" \
 	"one reply per message, of the right kind (none to the out-of-office reply)"
-tap_is "$(sql "select count(*) from outbox where state = 'sent'")/$(sink_count)" "8/8" "all eight delivered to the sink"
+tap_is "$(sql "select count(*) from outbox where state = 'sent'")/$(sink_count)" "9/9" "all nine delivered to the sink"
 tap_is "$(sql "select count(*) from outbox o join messages m on m.id = o.message_row where m.role = 'automatic'")" 0 \
 	"no reply to the out-of-office message"
 
