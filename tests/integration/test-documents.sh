@@ -12,7 +12,7 @@
 set -u
 . "$GU_TOP_SRCDIR/tests/integration/common.sh"
 gu_setup
-tap_plan 21
+tap_plan 23
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
@@ -121,4 +121,37 @@ out=$(guichet replay 2>"$GU_TMP/err"); rc=$?
 tap_is "$rc" 0 "replay exits 0"
 [ "$rc" = 0 ] || tap_diag "$(cat "$GU_TMP/err")"
 tap_is "$(q "$(guichet show "$ref" --json)" "$NORM")" "$before" "after replay, the same pieces, evidence and states"
+
+# ---- (d) a legacy .doc made by Microsoft Word itself (from the shared
+# corpus: no Debian tool writes Word 97 files), named neutrally, read by
+# content: a copy of the call file lets its text name a piece ----
+word="$GU_SHARED_DIR/corpus/real-world/phpmmp-m0024.eml"
+if [ -f "$word" ]; then
+	"$PY" - "$word" "$W/document9.doc" <<'PY'
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=policy.default)
+doc = next(p for p in m.walk() if (p.get_filename() or "").endswith(".doc"))
+open(sys.argv[2], "wb").write(doc.get_payload(decode=True))
+PY
+	sed 's/^content_phrases = stratégie de déploiement$/content_phrases = stratégie de déploiement;biodiversité de semaine/' \
+		"$GU_TOP_SRCDIR/schemas/fabrique-initiatives.call" >"$GU_TMP/word.call"
+	# The same call (its id is the file's name), read with one more phrase.
+	mkdir -p "$GU_TMP/call" && mv "$GU_TMP/word.call" "$GU_TMP/call/fabrique-initiatives.call"
+	sed -i "s|^templates = .*|templates = $GU_TOP_SRCDIR/templates|" "$GU_TMP/call/fabrique-initiatives.call"
+	sed -i "s|^file = .*|file = $GU_TMP/call/fabrique-initiatives.call|" "$GUICHET_CONFIG"
+	rig_hand_over "$GU_TMP"
+	mkmail --from "Word <word@asso-word.fr>" --subject "Candidature" --body "Bonjour." \
+		--attach "$W/document9.doc=document9.doc" -o "$M/word.eml"
+	wout=$(ing "$M/word.eml")
+	wref=${wout%% *}
+	json=$(guichet show "$wref" --json 2>&1)
+	[[ "$json" == "{"* ]] || tap_diag "ingest: $wout" "show: $json" "$(cat "$GU_TMP/ing.err")"
+	tap_is "$(evidence document9.doc)" '[[["strategie_deploiement"], ["content:\"biodiversité de semaine\""]]]' \
+		"a Word 97 .doc is classified from its text"
+	tap_ok '[[ "$(guichet show "$wref")" == *"document9.doc"* ]]' "and shown"
+else
+	tap_skip "no corpus at $GU_SHARED_DIR (the Word 97 file comes from it)"
+	tap_skip "no corpus at $GU_SHARED_DIR"
+fi
 tap_done
