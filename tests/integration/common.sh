@@ -7,6 +7,7 @@
 #                       (tests/rig/lib.sh, rig_daemon_user)
 #   gu_conf_set K=V...  rewrites keys of the test's config (section.key=value)
 #   guichet ARGS...     runs the built binary
+#   mkdoc, mkmail       tests/tools/mkdoc.py and mkmail.py; q JSON EXPR
 #   gu_mail NAME        path of a message made by the test (in $GU_TMP/mail)
 
 : "${GU_TOP_SRCDIR:?run me through make check}"
@@ -14,6 +15,21 @@
 . "$GU_TOP_SRCDIR/tests/rig/lib.sh"
 
 guichet() { "$GUICHET" "$@"; }
+
+# Real documents and mails for the tests (tests/tools), failing loudly.
+PY=/usr/bin/python3
+TOOLS="$GU_TOP_SRCDIR/tests/tools"
+mkdoc() { "$PY" "$TOOLS/mkdoc.py" "$@" || tap_diag "mkdoc.py $* failed"; }
+mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
+# q JSON EXPR: a Python expression over the parsed JSON d (`show --json`…).
+q() {
+	printf '%s' "$1" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+v = eval(sys.argv[1])
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False))
+' "$2"
+}
 
 gu_setup() {
 	rig_daemon_user

@@ -13,10 +13,6 @@ tap_plan 26
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
-mkdoc() { "$PY" "$TOOLS/mkdoc.py" "$@" || tap_diag "mkdoc.py $* failed"; }
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 
 # The build's filters, with pdf replaced by one that sleeps 2 s first.
 F="$GU_TMP/filters"
@@ -48,15 +44,6 @@ ing() { # config mail: the printed line; stderr shown when it fails
 }
 # The message row of the last ingest.
 last_row() { gu_sql 'select max(id) from messages'; }
-# q JSON EXPR: a Python expression over the parsed JSON d.
-q() {
-	printf '%s' "$1" | "$PY" -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False))
-' "$2"
-}
 
 # ---- (a) time: six PDFs in a zip, 2 s each, a budget of 3 s ----
 zip_args=()

@@ -16,12 +16,8 @@ tap_plan 23
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
-mkdoc() { "$PY" "$TOOLS/mkdoc.py" "$@" || tap_diag "mkdoc.py $* failed"; }
 mkphoto() { "$PY" "$TOOLS/mkphoto.py" "$@" || tap_diag "mkphoto.py $* failed"; }
 mkprotected() { "$PY" "$TOOLS/mkprotected.py" "$@" || tap_diag "mkprotected.py $* failed"; }
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 sed -i "s|^enabled = false\$|dir = $GU_TOP_BUILDDIR/filters\\nenabled = true|" "$GUICHET_CONFIG"
 rig_hand_over "$GU_TMP"
 
@@ -32,15 +28,6 @@ ing() { # mail: the printed line; stderr shown when it fails
 	printf '%s' "$out"
 }
 last_row() { gu_sql 'select max(id) from messages'; }
-# q JSON EXPR: a Python expression over the parsed JSON d.
-q() {
-	printf '%s' "$1" | "$PY" -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False))
-' "$2"
-}
 # evidence NAME: the kinds and evidence of the document called NAME
 evidence() { q "$json" "[(p['kinds'], p['evidence']) for p in d['pieces'] if p['filename'] == '$1']"; }
 reply_text() { # the text of the reply to message row $1, on one line

@@ -12,8 +12,6 @@ tap_plan 94
 M="$GU_TMP/mail"                              # mails
 W="$GU_TMP/docs"; mkdir -p "$W"               # documents
 P="$GU_TOP_SRCDIR/tests/integration/dossiers" # section texts
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
 REQUIRED="initiative strategie_deploiement budget_etude budget_deploiement plan_pluriannuel budget_lancement"
 
 # The filters must run: text decides where names say nothing.
@@ -23,8 +21,6 @@ filters_conf() { # config-file filters-dir timeout
 }
 filters_conf "$GUICHET_CONFIG" "$GU_TOP_BUILDDIR/filters" 2
 
-mkdoc() { "$PY" "$TOOLS/mkdoc.py" "$@" || tap_diag "mkdoc.py $* failed"; }
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 
 # ing WHEN FILE [guichet options before the command]: the printed line,
 # prefixed with the exit status ("0:FI-2020-0001 complete"); stderr is

@@ -14,10 +14,7 @@ tap_plan 41
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
 WHEN=2020-02-10T10:00:00+01:00
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 # ing FILE: the printed line, prefixed with the exit status.
 ing() {
 	local out rc

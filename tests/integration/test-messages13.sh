@@ -16,9 +16,6 @@ tap_plan 28
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 rig_hand_over "$GU_TMP"
 
 ing() { # mail: the printed line; stderr shown when it fails
@@ -28,15 +25,6 @@ ing() { # mail: the printed line; stderr shown when it fails
 	printf '%s' "$out"
 }
 last_row() { gu_sql 'select max(id) from messages'; }
-# q JSON EXPR: a Python expression over the parsed JSON d.
-q() {
-	printf '%s' "$1" | "$PY" -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False))
-' "$2"
-}
 # The text of the reply to message row $1, decoded, on one line.
 reply_text() {
 	local sha

@@ -17,10 +17,6 @@ printf '[reminders]\ndays_before = 7, 2\n' >>"$GUICHET_CONFIG"
 
 M="$GU_TMP/mail"
 W="$GU_TMP/docs"; mkdir -p "$W"
-TOOLS="$GU_TOP_SRCDIR/tests/tools"
-PY=/usr/bin/python3
-mkdoc() { "$PY" "$TOOLS/mkdoc.py" "$@" || tap_diag "mkdoc.py $* failed"; }
-mkmail() { "$PY" "$TOOLS/mkmail.py" "$@" || tap_diag "mkmail.py failed for $*"; }
 # ing WHEN FILE [CONFIG]: the printed line, prefixed with the exit status.
 ing() {
 	local out rc
