@@ -33,44 +33,66 @@ put_strv (GVariantDict *d, const char *key, const char *const *v, guint n)
 
 /* Returns a newly allocated string from a bytestring value, or NULL when
  * key is absent or not a bytestring. Not yet trusted: see label/text. */
+/* How each kind of string from a worker is made fit, from its raw
+ * bytes (NULL stays NULL). Text: valid UTF-8, nothing else changed, as
+ * parse would have handed it on in our own process (control characters
+ * in a subject or a body are the business of whoever shows them, as for
+ * any mail). Label: a field parse hands on as one line (display names,
+ * identifiers), held to it so that no CR or LF reaches a header we
+ * write. Address: it goes into our replies' headers, so a bare
+ * local@domain or nothing; Return-Path's "" (a bounce's <>) stays "". */
 static char *
-get_string (GVariantDict *d, const char *key)
+text_of (const char *raw)
 {
-  g_autoptr (GVariant) v = g_variant_dict_lookup_value (d, key, G_VARIANT_TYPE_BYTESTRING);
-  return v != NULL ? g_strdup (g_variant_get_bytestring (v)) : NULL;
-}
-
-/* Valid UTF-8, nothing else changed: what parse would have handed on in
- * our own process (control characters in a subject or a body are the
- * business of whoever shows them, as for any mail). */
-static char *
-get_text (GVariantDict *d, const char *key)
-{
-  g_autofree char *raw = get_string (d, key);
   return raw != NULL ? g_utf8_make_valid (raw, -1) : NULL;
 }
 
-/* Fields parse hands on as one line (display names, identifiers):
- * held to it, so that no CR or LF reaches a header we write. */
 static char *
-get_label (GVariantDict *d, const char *key)
+label_of (const char *raw)
 {
-  g_autofree char *valid = get_text (d, key);
+  g_autofree char *valid = text_of (raw);
   return valid != NULL ? gu_text_one_line (valid) : NULL;
 }
 
-/* An address goes into the headers of our replies: a bare local@domain
- * or nothing. Return-Path's "" (a bounce's <>) stays "". */
 static char *
-get_address (GVariantDict *d, const char *key)
+address_of (const char *raw)
 {
-  g_autofree char *valid = get_text (d, key);
+  g_autofree char *valid = text_of (raw);
   if (valid == NULL || *valid == '\0')
     return g_steal_pointer (&valid);
   for (const char *p = valid; *p; p++)
     if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
       return NULL;
   return gu_address_normalize (valid);
+}
+
+/* The bytestring under key, borrowed from d's value, or NULL. */
+static const char *
+raw_string (GVariantDict *d, const char *key, GVariant **holder)
+{
+  *holder = g_variant_dict_lookup_value (d, key, G_VARIANT_TYPE_BYTESTRING);
+  return *holder != NULL ? g_variant_get_bytestring (*holder) : NULL;
+}
+
+static char *
+get_text (GVariantDict *d, const char *key)
+{
+  g_autoptr (GVariant) v = NULL;
+  return text_of (raw_string (d, key, &v));
+}
+
+static char *
+get_label (GVariantDict *d, const char *key)
+{
+  g_autoptr (GVariant) v = NULL;
+  return label_of (raw_string (d, key, &v));
+}
+
+static char *
+get_address (GVariantDict *d, const char *key)
+{
+  g_autoptr (GVariant) v = NULL;
+  return address_of (raw_string (d, key, &v));
 }
 
 /* A list of one-line values; addresses when is_address (an unusable
@@ -83,11 +105,8 @@ get_list (GVariantDict *d, const char *key, gboolean is_address, GPtrArray *into
   for (gsize i = 0; i < n; i++)
     {
       g_autoptr (GVariant) one = g_variant_get_child_value (v, i);
-      GVariantDict single;
-      g_variant_dict_init (&single, NULL);
-      g_variant_dict_insert_value (&single, "v", g_variant_ref (one));
-      char *value = is_address ? get_address (&single, "v") : get_label (&single, "v");
-      g_variant_dict_clear (&single);
+      const char *raw = g_variant_get_bytestring (one);
+      char *value = is_address ? address_of (raw) : label_of (raw);
       if (value != NULL)
         g_ptr_array_add (into, value);
     }
