@@ -1,8 +1,10 @@
 /* The daemon's side of the parse workers: starts them (posix_spawn of a
  * fresh executable, not a fork of our memory), hands them jobs, reads
  * their answers, and replaces a worker that dies or overruns. Jobs are
- * queued and run on every worker at once; each caller waits for its own
- * job and, meanwhile, collects whatever the others finish. */
+ * queued and run on every worker at once, each worker holding a second
+ * one behind the first so that it goes on while we are busy elsewhere;
+ * each caller waits for its own job and, meanwhile, collects whatever
+ * the others finish. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,7 +29,8 @@ typedef struct {
   pid_t pid;          /* 0: not running */
   int sock;           /* -1 when not running */
   GuParseJob *job;    /* the job it works on, or NULL: idle */
-  gint64 deadline;    /* monotonic µs by which it must answer */
+  GuParseJob *next;   /* sent behind job, to start when job is answered */
+  gint64 deadline;    /* monotonic µs by which it must answer job */
 } Worker;
 
 struct GuParseJob {
@@ -277,6 +280,8 @@ gu_parser_pool_free (GuParserPool *pool)
       gboolean busy = w->job != NULL;
       if (busy)
         job_free (w->job);
+      if (w->next != NULL)
+        job_free (w->next);
       if (w->pid <= 0)
         continue;
       g_autofree char *end = worker_end (pool, w, busy);
@@ -316,6 +321,8 @@ wall_seconds (const GuLimits *limits)
   return MAX (10u, 2 * limits->parser_seconds);
 }
 
+static void dispatch (GuParserPool *pool);
+
 GuParseJob *
 gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
                        const GuParseOptions *opts)
@@ -326,6 +333,7 @@ gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
   job->request = g_variant_ref_sink (
     gu_wire_request_new (opts, &pool->limits, job->raw_sha256, 0, g_bytes_get_size (raw)));
   g_queue_push_tail (&pool->pending, job);
+  dispatch (pool); /* an idle worker starts now, not at the next finish */
   return job;
 }
 
@@ -367,12 +375,49 @@ start_job (GuParserPool *pool, Worker *w, GuParseJob *job)
   job_error (job, error);
 }
 
+/* Sends job behind w's current one. A send that fails leaves it first
+ * in line: the worker's trouble shows with its current job. */
+static void
+queue_behind (GuParserPool *pool, Worker *w, GuParseJob *job)
+{
+  g_autoptr (GError) error = NULL;
+  if (send_job (w, job, &error))
+    w->next = job;
+  else
+    g_queue_push_head (&pool->pending, job);
+}
+
 static void
 dispatch (GuParserPool *pool)
 {
   for (guint i = 0; i < pool->size && !g_queue_is_empty (&pool->pending); i++)
     if (pool->workers[i].job == NULL)
       start_job (pool, &pool->workers[i], g_queue_pop_head (&pool->pending));
+  for (guint i = 0; i < pool->size && !g_queue_is_empty (&pool->pending); i++)
+    {
+      Worker *w = &pool->workers[i];
+      if (w->job != NULL && w->next == NULL && w->sock >= 0)
+        queue_behind (pool, w, g_queue_pop_head (&pool->pending));
+    }
+}
+
+/* After w's current job is settled: the job behind it becomes current
+ * (the worker started it when it answered), or, when w is being ended,
+ * goes back first in line for another worker. */
+static void
+advance (GuParserPool *pool, Worker *w, gboolean ending)
+{
+  w->job = NULL;
+  if (w->next == NULL)
+    return;
+  if (ending)
+    g_queue_push_head (&pool->pending, w->next);
+  else
+    {
+      w->job = w->next;
+      w->deadline = g_get_monotonic_time () + (gint64) wall_seconds (&pool->limits) * G_USEC_PER_SEC;
+    }
+  w->next = NULL;
 }
 
 static guint
@@ -390,15 +435,16 @@ collect (GuParserPool *pool, Worker *w)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) mapping = NULL;
   g_autoptr (GVariant) answer = NULL;
-  w->job = NULL;
   if (gu_wire_receive (w->sock, 0, G_VARIANT_TYPE_VARDICT, &mapping, &answer, &error))
     job->message = gu_wire_answer_read (answer, mapping, job->raw_sha256, g_bytes_get_size (job->raw),
                                         answer_document_cap (&pool->limits), &error);
   if (job->message != NULL)
     {
       job->done = TRUE;
+      advance (pool, w, FALSE);
       return;
     }
+  advance (pool, w, TRUE);
   /* Killed either way: a worker that closed its socket may not have
    * ended (a dead one's status is kept for wait4 all the same). */
   gboolean died = g_error_matches (error, GU_ERROR, GU_ERROR_NOT_FOUND);
@@ -412,7 +458,7 @@ static void
 overrun (GuParserPool *pool, Worker *w, const char *why)
 {
   GuParseJob *job = w->job;
-  w->job = NULL;
+  advance (pool, w, TRUE);
   g_free (worker_end (pool, w, TRUE));
   g_autofree char *reason = g_strdup_printf ("parser overran %s", why);
   g_warning ("parse worker, message %s: %s", job->raw_sha256, reason);

@@ -109,11 +109,20 @@ find_boundaries (const char *data, gsize len)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
   static const char key[] = "boundary=";
-  gsize k = sizeof key - 1;
-  for (gsize i = 0; i + k < len && found->len < MAX_BOUNDARIES; i++)
+  const gsize k = sizeof key - 1;
+  /* Led by memchr on '=': this runs over every byte of every message,
+   * and '=' is rare in base64 bodies. */
+  for (gsize from = 0; from + k < len && found->len < MAX_BOUNDARIES;)
     {
-      if (g_ascii_strncasecmp (data + i, key, k) != 0)
-        continue;
+      const char *eq = memchr (data + from + k - 1, '=', len - 1 - (from + k - 1));
+      if (eq == NULL)
+        break;
+      gsize i = (gsize) (eq - data) - (k - 1);
+      if (g_ascii_strncasecmp (data + i, key, k - 1) != 0)
+        {
+          from = i + 1;
+          continue;
+        }
       gsize s = i + k, e;
       gboolean quoted = data[s] == '"';
       s += quoted;
@@ -122,7 +131,7 @@ find_boundaries (const char *data, gsize len)
           break;
       if (e > s)
         g_ptr_array_add (found, g_strndup (data + s, e - s));
-      i = e;
+      from = e + 1;
     }
   return found;
 }
@@ -209,11 +218,10 @@ gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsi
 
 /* ---- base64 that ends in an incomplete quantum ---- */
 
-static gboolean
-is_base64_char (guchar c)
-{
-  return g_ascii_isalnum (c) || c == '+' || c == '/';
-}
+/* 1 for the 64 characters of the base64 alphabet. */
+static const guint8 base64_alphabet[256] = {
+  ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['+'] = 1, ['/'] = 1,
+};
 
 /* The encoded bytes of a part, read from the start; the stream is left
  * at its start for whoever reads it next. */
@@ -232,29 +240,49 @@ encoded_bytes (GMimePart *part)
   return array;
 }
 
+/* The last `want` alphabet characters of enc[0, len) into quantum, in order. */
+static void
+last_quantum (const guint8 *enc, gsize len, gsize want, char quantum[5])
+{
+  gsize k = want;
+  for (gsize i = len; i > 0 && k > 0; i--)
+    if (base64_alphabet[enc[i - 1]])
+      quantum[--k] = (char) enc[i - 1];
+}
+
 gboolean
 gu_parse_repair_base64_tail (GMimePart *part, GBytes **content)
 {
   if (g_mime_part_get_content_encoding (part) != GMIME_CONTENT_ENCODING_BASE64)
     return FALSE;
-  g_autoptr (GByteArray) enc = encoded_bytes (part);
-  if (enc == NULL)
+  /* Read in place when GMime kept a window onto the parsed buffer (it
+   * does for every part of a message we parse): no copy of each
+   * attachment just to look at its end. */
+  PartWindow w;
+  g_autoptr (GByteArray) copy = NULL;
+  const guint8 *enc;
+  gsize enc_len;
+  if (part_window (part, &w))
+    enc = w.raw + w.start, enc_len = (gsize) (w.end - w.start);
+  else if ((copy = encoded_bytes (part)) != NULL)
+    enc = copy->data, enc_len = copy->len;
+  else
     return FALSE;
-  /* The characters that count, up to padding; junk (line ends, spaces,
-   * stray bytes) is skipped as every decoder does. */
+  /* Padded (an '=' anywhere ends the data for every decoder): whole. */
+  if (memchr (enc, '=', enc_len) != NULL)
+    return FALSE;
+  /* The characters that count; junk (line ends, spaces, stray bytes) is
+   * skipped as every decoder does. */
   gsize count = 0;
-  guint i = 0;
-  char quantum[5] = "====";
-  for (; i < enc->len && enc->data[i] != '='; i++)
-    if (is_base64_char (enc->data[i]))
-      quantum[count++ % 4] = (char) enc->data[i];
+  for (gsize i = 0; i < enc_len; i++)
+    count += base64_alphabet[enc[i]];
   gsize left = count % 4;
-  /* Padded, whole, or already decoded in full: nothing to add. One
-   * character alone holds no byte. */
-  if (i < enc->len || left < 2 || g_bytes_get_size (*content) != count / 4 * 3)
+  /* Whole, or already decoded in full: nothing to add. One character
+   * alone holds no byte. */
+  if (left < 2 || g_bytes_get_size (*content) != count / 4 * 3)
     return FALSE;
-  for (gsize k = left; k < 4; k++)
-    quantum[k] = '=';
+  char quantum[5] = "====";
+  last_quantum (enc, enc_len, left, quantum);
   gsize n = 0;
   g_autofree guchar *last = g_base64_decode (quantum, &n);
   gsize len;

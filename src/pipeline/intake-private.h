@@ -6,6 +6,7 @@
 #include "isolate/isolate.h"
 #include "parse/parse.h"
 #include "pipeline/intake.h"
+#include "util/workqueue.h"
 
 struct GuIntake {
   GuStore *store;
@@ -16,6 +17,7 @@ struct GuIntake {
   GuParseOptions parse_options; /* borrows own_address and cfg's lists */
   GuParserPool *parsers;        /* the walled parse workers, started as needed */
   GHashTable *prefetched;       /* raw GBytes (by address) -> Prefetched: gu_intake_prefetch */
+  GuWorkQueue *hashers;         /* content keys of prefetched messages, off this thread */
 };
 
 #endif

@@ -23,6 +23,7 @@ gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassi
   intake->own_address = gu_address_of_mailbox (cfg->smtp_from);
   intake->parsers = gu_parser_pool_new (0, &cfg->limits);
   intake->prefetched = g_hash_table_new (NULL, NULL);
+  intake->hashers = gu_work_queue_new (1);
   intake->parse_options = (GuParseOptions) {
     .own_address = intake->own_address,
     .staff_addresses = (const char *const *) cfg->staff_addresses,
@@ -46,6 +47,7 @@ gu_intake_free (GuIntake *intake)
     return;
   gu_intake_forget_prefetched (intake);
   g_hash_table_unref (intake->prefetched);
+  gu_work_queue_free (intake->hashers);
   gu_parser_pool_free (intake->parsers);
   g_free (intake->own_address);
   g_free (intake);
@@ -82,17 +84,33 @@ oversized_message (GBytes *raw, const char *raw_sha256, guint64 limit)
   return msg;
 }
 
-/* A message handed to the workers ahead of its turn: its hash, and the
- * job parsing it meanwhile. */
+/* A message handed to the workers ahead of its turn: its hash, the job
+ * parsing it meanwhile, and its content key, computed meanwhile on a
+ * thread of intake->hashers (the second pass over its bytes). */
 typedef struct {
   GBytes *raw;      /* referenced: its address is the key, and must not be reused */
   char raw_sha256[GU_SHA256_HEX_LEN + 1];
   GuParseJob *job;  /* NULL when the message is not to be parsed (too large) */
+  GuWorkQueue *hashers;  /* borrowed */
+  gint content_key_done; /* set by the hasher once content_key is written */
+  char content_key[GU_SHA256_HEX_LEN + 1];
 } Prefetched;
+
+/* On the hasher's thread: reads p->raw, writes p->content_key. */
+static void
+compute_content_key (gpointer data)
+{
+  Prefetched *p = data;
+  gsize len;
+  const char *bytes = g_bytes_get_data (p->raw, &len);
+  gu_dedupe_content_key (bytes != NULL ? bytes : "", len, p->content_key);
+  g_atomic_int_set (&p->content_key_done, 1);
+}
 
 static void
 prefetched_free (Prefetched *p)
 {
+  gu_work_queue_wait_for (p->hashers, &p->content_key_done); /* the hasher reads p */
   g_bytes_unref (p->raw);
   g_free (p);
 }
@@ -110,6 +128,8 @@ gu_intake_prefetch (GuIntake *intake, GBytes *raw)
   gu_sha256_hex (data != NULL ? data : "", len, p->raw_sha256);
   if (len <= intake->cfg->limits.max_message_bytes)
     p->job = gu_parser_pool_submit (intake->parsers, raw, p->raw_sha256, &intake->parse_options);
+  p->hashers = intake->hashers;
+  gu_work_queue_push (intake->hashers, compute_content_key, p, NULL);
   g_hash_table_insert (intake->prefetched, raw, p);
 }
 
@@ -327,19 +347,23 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
   return TRUE;
 }
 
-/* Hashes raw, or takes the hash and the parse job of its prefetch. */
+/* Hashes raw and computes its content key, or takes them and the parse
+ * job from its prefetch. */
 static GuParseJob *
-hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65])
+hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65], char content_key[65])
 {
   g_autoptr (Prefetched) p = take_prefetched (intake, raw);
   if (p != NULL)
     {
       memcpy (raw_sha, p->raw_sha256, 65);
+      gu_work_queue_wait_for (p->hashers, &p->content_key_done);
+      memcpy (content_key, p->content_key, 65);
       return p->job;
     }
   gsize len;
-  const void *data = g_bytes_get_data (raw, &len);
+  const char *data = g_bytes_get_data (raw, &len);
   gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
+  gu_dedupe_content_key (data != NULL ? data : "", len, content_key);
   return NULL;
 }
 
@@ -389,11 +413,9 @@ gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeR
 {
   *item = NULL;
   *result = (GuIntakeResult) { 0 };
-  gsize len;
-  const void *data = g_bytes_get_data (raw, &len);
   /* Hashed once: the duplicate check, the blob and the message share it. */
-  char raw_sha[65];
-  GuParseJob *job = hash_or_prefetched (intake, raw, raw_sha);
+  char raw_sha[65], content_key[65];
+  GuParseJob *job = hash_or_prefetched (intake, raw, raw_sha, content_key);
   gint64 existing;
   char stored_sha[65];
   if (!gu_store_find_message_by_raw (intake->store, raw_sha, &existing, error)
@@ -412,7 +434,7 @@ gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeR
   if (msg == NULL || !store_document_blobs (intake, msg, error))
     return FALSE;
   GuIntakeItem *it = g_new0 (GuIntakeItem, 1);
-  gu_dedupe_content_key (data != NULL ? data : "", len, it->content_key);
+  memcpy (it->content_key, content_key, sizeof it->content_key);
   it->msg = g_steal_pointer (&msg);
   *item = it;
   return TRUE;

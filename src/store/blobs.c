@@ -10,11 +10,15 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/workqueue.h"
 
-/* A blob written during a deferral, not yet durable nor visible. */
+/* A blob written during a deferral, not yet durable nor visible. Its
+ * temporary file is written by a thread of the writers' queue: tmp is
+ * set there, and read only after gu_work_queue_wait. */
 typedef struct {
-  char *tmp;
+  char *tmp;  /* NULL until written, or when the write failed */
   char *path;
+  GBytes *data;
 } Pending;
 
 struct GuBlobs {
@@ -22,6 +26,11 @@ struct GuBlobs {
   gboolean deferring;
   GPtrArray *pending;      /* of Pending*, in write order */
   GHashTable *pending_sha; /* SHA-256 hex -> TRUE: the same bytes twice in one deferral */
+  /* Writing a batch's blobs into the page cache is the largest part of
+   * storing it: done on other cores while this thread goes on. */
+  GuWorkQueue *writers;    /* created at the first deferral */
+  GMutex failure_lock;
+  GError *write_failure;   /* the first write that failed in this deferral; under failure_lock */
 };
 
 static void
@@ -29,7 +38,47 @@ pending_free (Pending *p)
 {
   g_free (p->tmp);
   g_free (p->path);
+  if (p->data != NULL)
+    g_bytes_unref (p->data);
   g_free (p);
+}
+
+typedef struct {
+  GuBlobs *blobs;
+  Pending *pending;
+} WriteJob;
+
+/* On a writer thread. */
+static void
+write_pending (gpointer data)
+{
+  WriteJob *job = data;
+  Pending *p = job->pending;
+  GError *local = NULL;
+  gsize len;
+  const void *bytes = g_bytes_get_data (p->data, &len);
+  p->tmp = gu_file_write_temp (p->path, bytes != NULL ? bytes : "", len, &local);
+  /* p->data is released by the caller's thread: a last unref may run a
+   * free function (libetpan's) that is not ours to call from here. */
+  if (local == NULL)
+    return;
+  g_mutex_lock (&job->blobs->failure_lock);
+  if (job->blobs->write_failure == NULL)
+    job->blobs->write_failure = g_steal_pointer (&local);
+  g_mutex_unlock (&job->blobs->failure_lock);
+  g_clear_error (&local);
+}
+
+/* Copies the deferral's first write failure into error (as TEMPFAIL). */
+static gboolean
+no_write_failure (GuBlobs *blobs, GError **error)
+{
+  g_mutex_lock (&blobs->failure_lock);
+  gboolean ok = blobs->write_failure == NULL;
+  if (!ok)
+    g_set_error_literal (error, GU_ERROR, GU_ERROR_TEMPFAIL, blobs->write_failure->message);
+  g_mutex_unlock (&blobs->failure_lock);
+  return ok;
 }
 
 GuBlobs *
@@ -42,6 +91,7 @@ gu_blobs_open (const char *dir, GError **error)
   blobs->dir = g_strdup (dir);
   blobs->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   blobs->pending_sha = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&blobs->failure_lock);
   return blobs;
 }
 
@@ -51,6 +101,8 @@ gu_blobs_free (GuBlobs *blobs)
   if (blobs == NULL)
     return;
   gu_blobs_discard (blobs);
+  gu_work_queue_free (blobs->writers);
+  g_mutex_clear (&blobs->failure_lock);
   g_ptr_array_unref (blobs->pending);
   g_hash_table_unref (blobs->pending_sha);
   g_free (blobs->dir);
@@ -82,21 +134,22 @@ gu_blobs_put (GuBlobs *blobs, GBytes *data, const char *known_sha256, char sha_o
     return TRUE;
   /* Whatever stops the write (a full disk, a permission an admin can
    * fix) passes: the message is tried again, never dropped. */
-  GError *local = NULL;
   if (blobs->deferring)
     {
-      char *tmp = gu_file_write_temp (path, bytes != NULL ? bytes : "", len, &local);
-      if (tmp != NULL)
-        {
-          Pending *p = g_new0 (Pending, 1);
-          p->tmp = tmp;
-          p->path = g_steal_pointer (&path);
-          g_ptr_array_add (blobs->pending, p);
-          g_hash_table_add (blobs->pending_sha, g_strdup (sha_out));
-          return TRUE;
-        }
+      if (!no_write_failure (blobs, error))
+        return FALSE; /* the batch will not commit: stop writing for it */
+      Pending *p = g_new0 (Pending, 1);
+      p->path = g_steal_pointer (&path);
+      p->data = g_bytes_ref (data);
+      g_ptr_array_add (blobs->pending, p);
+      g_hash_table_add (blobs->pending_sha, g_strdup (sha_out));
+      WriteJob *job = g_new (WriteJob, 1);
+      *job = (WriteJob) { blobs, p };
+      gu_work_queue_push (blobs->writers, write_pending, job, g_free);
+      return TRUE;
     }
-  else if (gu_file_write_atomic (path, bytes != NULL ? bytes : "", len, &local))
+  GError *local = NULL;
+  if (gu_file_write_atomic (path, bytes != NULL ? bytes : "", len, &local))
     return TRUE;
   g_set_error_literal (error, GU_ERROR, GU_ERROR_TEMPFAIL, local->message);
   g_error_free (local);
@@ -106,14 +159,25 @@ gu_blobs_put (GuBlobs *blobs, GBytes *data, const char *known_sha256, char sha_o
 void
 gu_blobs_defer (GuBlobs *blobs)
 {
+  if (blobs->writers == NULL)
+    blobs->writers = gu_work_queue_new (0);
   blobs->deferring = TRUE;
 }
 
 void
 gu_blobs_discard (GuBlobs *blobs)
 {
+  if (blobs->writers != NULL)
+    gu_work_queue_wait (blobs->writers);
   for (guint i = 0; i < blobs->pending->len; i++)
-    unlink (((Pending *) g_ptr_array_index (blobs->pending, i))->tmp);
+    {
+      const Pending *p = g_ptr_array_index (blobs->pending, i);
+      if (p->tmp != NULL)
+        unlink (p->tmp);
+    }
+  g_mutex_lock (&blobs->failure_lock);
+  g_clear_error (&blobs->write_failure);
+  g_mutex_unlock (&blobs->failure_lock);
   g_ptr_array_set_size (blobs->pending, 0);
   g_hash_table_remove_all (blobs->pending_sha);
   blobs->deferring = FALSE;
@@ -148,7 +212,8 @@ gu_blobs_settle (GuBlobs *blobs, GError **error)
       blobs->deferring = FALSE;
       return TRUE;
     }
-  gboolean ok = sync_file_system (blobs, error);
+  gu_work_queue_wait (blobs->writers);
+  gboolean ok = no_write_failure (blobs, error) && sync_file_system (blobs, error);
   for (guint i = 0; ok && i < blobs->pending->len; i++)
     {
       const Pending *p = g_ptr_array_index (blobs->pending, i);

@@ -188,6 +188,9 @@ gu_store_batch_open (GuStore *store, GError **error)
   if (!gu_blobs_settle (store->blobs, error) || !exec_sql (store, "BEGIN IMMEDIATE", error))
     return FALSE;
   store->in_batch = TRUE;
+  /* What the transaction writes (the replies) is deferred too, and made
+   * durable once, just before the commit. */
+  gu_blobs_defer (store->blobs);
   return TRUE;
 }
 
@@ -197,7 +200,7 @@ gu_store_batch_commit (GuStore *store, GError **error)
   if (!store->in_batch)
     return TRUE;
   store->in_batch = FALSE;
-  if (exec_sql (store, "COMMIT", error))
+  if (gu_blobs_settle (store->blobs, error) && exec_sql (store, "COMMIT", error))
     return TRUE;
   sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;

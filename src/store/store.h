@@ -39,8 +39,10 @@ void gu_store_rollback (GuStore *store);
  *     with no lock held;
  *   gu_store_batch_open: makes them durable together, then opens one
  *     write transaction, in which each message's begin/commit/rollback
- *     is a savepoint (a message that fails is undone alone);
- *   gu_store_batch_commit: commits it (one sync for the batch);
+ *     is a savepoint (a message that fails is undone alone); blobs
+ *     written inside it (the replies) are deferred in the same way;
+ *   gu_store_batch_commit: makes those durable, then commits (one sync
+ *     of the database for the batch);
  *   gu_store_batch_abort: undoes whatever is not committed (the
  *     temporary blob files are removed).
  * Only after gu_store_batch_commit may the messages leave the mailbox. */

@@ -6,9 +6,24 @@
 
 #include "util/hash.h"
 
+/* Callers feed lines (the content key hashes a message line by line):
+ * each gnutls_hash call costs about as much as hashing 100 bytes, so
+ * small pieces are gathered first. */
+#define GATHER 16384
+
 struct GuSha256 {
   gnutls_hash_hd_t hd;
+  gsize used;
+  unsigned char gathered[GATHER];
 };
+
+static void
+flush_gathered (GuSha256 *h)
+{
+  if (h->used > 0)
+    gnutls_hash (h->hd, h->gathered, h->used);
+  h->used = 0;
+}
 
 static void
 digest_to_hex (const unsigned char digest[32], char out[65])
@@ -35,7 +50,8 @@ gu_sha256_hex (const void *data, gsize len, char out[65])
 GuSha256 *
 gu_sha256_new (void)
 {
-  GuSha256 *h = g_new0 (GuSha256, 1);
+  GuSha256 *h = g_new (GuSha256, 1);
+  h->used = 0;
   if (gnutls_hash_init (&h->hd, GNUTLS_DIG_SHA256) < 0)
     g_error ("gnutls cannot start SHA-256");
   return h;
@@ -44,14 +60,27 @@ gu_sha256_new (void)
 void
 gu_sha256_update (GuSha256 *h, const void *data, gsize len)
 {
-  if (len > 0)
+  if (h->used + len <= GATHER)
+    {
+      memcpy (h->gathered + h->used, data, len);
+      h->used += len;
+      return;
+    }
+  flush_gathered (h);
+  if (len >= GATHER)
     gnutls_hash (h->hd, data, len);
+  else
+    {
+      memcpy (h->gathered, data, len);
+      h->used = len;
+    }
 }
 
 void
 gu_sha256_finish (GuSha256 *h, char out[65])
 {
   unsigned char digest[32];
+  flush_gathered (h);
   gnutls_hash_deinit (h->hd, digest);
   digest_to_hex (digest, out);
   g_free (h);

@@ -12,5 +12,6 @@ src_util_libgu_util_a_SOURCES = \
 	src/util/sniff.c src/util/sniff.h \
 	src/util/text.c src/util/text.h \
 	src/util/tls-switch.c src/util/tls-switch.h \
-	src/util/walls.c src/util/walls.h
+	src/util/walls.c src/util/walls.h \
+	src/util/workqueue.c src/util/workqueue.h
 src_util_libgu_util_a_CPPFLAGS = $(AM_CPPFLAGS) $(GNUTLS_CFLAGS) $(MAGIC_CFLAGS) $(SECCOMP_CFLAGS)

@@ -2,7 +2,8 @@
 GU_UNIT_TESTS = \
 	tests/unit/test-config \
 	tests/unit/test-call \
-	tests/unit/test-store
+	tests/unit/test-store \
+	tests/unit/test-workqueue
 check_PROGRAMS += $(GU_UNIT_TESTS)
 TESTS += $(GU_UNIT_TESTS)
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
@@ -14,6 +15,9 @@ tests_unit_test_call_LDADD = $(GU_TEST_LIBS)
 tests_unit_test_store_SOURCES = tests/unit/test-store.c
 tests_unit_test_store_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/tests
 tests_unit_test_store_LDADD = $(GU_TEST_LIBS)
+tests_unit_test_workqueue_SOURCES = tests/unit/test-workqueue.c
+tests_unit_test_workqueue_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_workqueue_LDADD = $(GU_TEST_LIBS)
 
 GU_UNIT_TESTS_2 = tests/unit/test-classify tests/unit/test-dossier
 check_PROGRAMS += $(GU_UNIT_TESTS_2)

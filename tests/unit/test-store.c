@@ -395,6 +395,85 @@ test_blobs_deferred (void)
   gu_test_rmtree (dir);
 }
 
+/* Blob files of 256 KiB and more go through O_DIRECT in whole blocks,
+ * their tail through the page cache: every size around a block edge
+ * comes back byte for byte, deferred (on the writer threads) or not. */
+static void
+test_blobs_large (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GuBlobs *blobs = gu_blobs_open (dir, &error);
+  const gsize sizes[] = { 256 * 1024 - 1, 256 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 4095,
+                          4 * 1024 * 1024 };
+  for (int deferred = 0; deferred < 2; deferred++)
+    for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        guint8 *bytes = g_malloc (sizes[i]);
+        for (gsize k = 0; k < sizes[i]; k++)
+          bytes[k] = (guint8) g_test_rand_int ();
+        g_autoptr (GBytes) data = g_bytes_new_take (bytes, sizes[i]);
+        char sha[65];
+        if (deferred)
+          gu_blobs_defer (blobs);
+        g_assert_true (gu_blobs_put (blobs, data, NULL, sha, &error));
+        if (deferred)
+          g_assert_true (gu_blobs_settle (blobs, &error));
+        g_assert_no_error (error);
+        g_autoptr (GBytes) back = gu_blobs_get (blobs, sha, &error);
+        g_assert_no_error (error);
+        g_assert_true (g_bytes_equal (back, data));
+      }
+  gu_blobs_free (blobs);
+  gu_test_rmtree (dir);
+}
+
+/* TRUE when a file named *.tmp.* lies anywhere under dir. */
+static gboolean
+has_temporary_file (const char *dir)
+{
+  GDir *gd = g_dir_open (dir, 0, NULL);
+  gboolean found = FALSE;
+  for (const char *name; !found && gd != NULL && (name = g_dir_read_name (gd)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      found = strstr (name, ".tmp.") != NULL
+              || (g_file_test (path, G_FILE_TEST_IS_DIR) && has_temporary_file (path));
+    }
+  if (gd != NULL)
+    g_dir_close (gd);
+  return found;
+}
+
+/* A write that fails on a writer thread fails the settle with a
+ * temporary error (the batch is fetched again), and leaves no file. */
+static void
+test_blobs_deferred_write_fails (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  GuBlobs *blobs = gu_blobs_open (dir, &error);
+  g_autoptr (GBytes) good = g_bytes_new_static ("good\n", 5);
+  g_autoptr (GBytes) bad = g_bytes_new_static ("bad\n", 4);
+  char sha_bad[65], sha_good[65];
+  gu_sha256_hex ("bad\n", 4, sha_bad);
+  /* Its fan-out folder is a file: the write cannot create it. */
+  char fan[3] = { sha_bad[0], sha_bad[1], 0 };
+  g_autofree char *sha_dir = g_build_filename (dir, "sha256", NULL);
+  g_free (gu_test_write (sha_dir, fan, "in the way", 0644));
+  gu_blobs_defer (blobs);
+  g_assert_true (gu_blobs_put (blobs, good, NULL, sha_good, &error));
+  g_assert_true (gu_blobs_put (blobs, bad, NULL, sha_bad, &error) || error != NULL);
+  g_clear_error (&error);
+  g_assert_false (gu_blobs_settle (blobs, &error));
+  g_assert_error (error, GU_ERROR, GU_ERROR_TEMPFAIL);
+  g_autofree char *path_good = gu_blobs_path (blobs, sha_good);
+  g_assert_false (g_file_test (path_good, G_FILE_TEST_EXISTS));
+  g_assert_false (has_temporary_file (dir));
+  gu_blobs_free (blobs);
+  gu_test_rmtree (dir);
+}
+
 /* In a batch, each message's transaction is a savepoint: one rolled
  * back is undone alone, the others commit together. */
 static void
@@ -478,6 +557,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/blobs", test_blobs);
   g_test_add_func ("/store/messages", test_messages);
   g_test_add_func ("/store/blobs-deferred", test_blobs_deferred);
+  g_test_add_func ("/store/blobs-large", test_blobs_large);
+  g_test_add_func ("/store/blobs-deferred-write-fails", test_blobs_deferred_write_fails);
   g_test_add_func ("/store/batch-savepoints", test_batch_savepoints);
   g_test_add_func ("/store/locked", test_locked_is_tempfail);
   return g_test_run ();
