@@ -14,7 +14,8 @@ struct GuClassifier {
   GuFilterLimits limits;
   GuFilterLimits ocr_limits;  /* of the filter named "ocr": [ocr] */
   char *ocr_filter;           /* filters_dir/ocr, for PDFs without text; NULL: none */
-  GHashTable *failed_filters; /* filter path -> TRUE, to log each once */
+  GHashTable *failed_filters; /* filter path -> TRUE, to log each once; under lock */
+  GMutex lock;                /* messages are classified on several threads at once */
 };
 
 GuClassifier *
@@ -24,6 +25,7 @@ gu_classifier_new (const GuCall *call, const GuConfig *cfg)
   c->call = call;
   c->cfg = cfg;
   c->failed_filters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&c->lock);
   c->limits.timeout_seconds = cfg->filters_timeout_seconds;
   c->limits.cpu_seconds = cfg->filters_cpu_seconds;
   c->limits.memory_mb = cfg->filters_memory_mb;
@@ -71,6 +73,7 @@ gu_classifier_free (GuClassifier *c)
   g_clear_pointer (&c->map, gu_filter_map_free);
   g_free (c->ocr_filter);
   g_hash_table_unref (c->failed_filters);
+  g_mutex_clear (&c->lock);
   g_free (c);
 }
 
@@ -318,11 +321,12 @@ static void
 log_filter_failure (GuClassifier *c, const char *filter, const GuDocument *doc, const GError *error)
 {
   g_autofree char *key = g_strdup_printf ("%s:%d", filter, error->code);
-  if (g_hash_table_contains (c->failed_filters, key))
-    return;
-  g_warning ("filter %s failed on %s (%s); classifying such documents by name: %s", filter,
-             doc->filename != NULL ? doc->filename : "?", doc->sha256, error->message);
-  g_hash_table_add (c->failed_filters, g_steal_pointer (&key));
+  g_mutex_lock (&c->lock);
+  gboolean first = g_hash_table_add (c->failed_filters, g_steal_pointer (&key));
+  g_mutex_unlock (&c->lock);
+  if (first)
+    g_warning ("filter %s failed on %s (%s); classifying such documents by name: %s", filter,
+               doc->filename != NULL ? doc->filename : "?", doc->sha256, error->message);
 }
 
 /* The filter time one message may spend (message_filter_seconds; 0 is

@@ -43,6 +43,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuClassifier, gu_classifier_free)
  * (their pieces by name kept), and one line naming them is appended to
  * msg->overruns. */
 void gu_classify_message (GuClassifier *c, GuMessage *msg);
+/* (Thread-safe: several messages may be classified at once, each on its
+ * own thread, with one classifier.) */
 
 /* The matching itself, on a name and a text already extracted: adds to
  * doc->pieces every piece whose patterns or phrases match. Exposed for

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -221,6 +222,7 @@ typedef struct {
 
 typedef struct {
   pid_t pid;
+  int pidfd;  /* readable once the child exits; -1 where the kernel has none */
   int out_fd, err_fd;
   gint64 deadline;
   gsize max_out;
@@ -417,6 +419,7 @@ spawn (Run *run, const char *path, GBytes *data, const GuFilterLimits *lim, cons
     }
   run->out_fd = out_pipe[0];
   run->err_fd = err_pipe[0];
+  run->pidfd = (int) syscall (SYS_pidfd_open, run->pid, 0);
   return TRUE;
 }
 
@@ -505,8 +508,9 @@ read_err (Run *run)
 }
 
 /* Waits for stdout and stderr to close and the child to exit, or the
- * deadline. A short poll tick notices an exit while an escaped process
- * still holds the pipes. */
+ * deadline. The child's pidfd wakes us at its exit, also when an
+ * escaped process still holds the pipes or when the pipes close a moment
+ * before the exit; without a pidfd, a short tick notices it. */
 static void
 collect (Run *run)
 {
@@ -520,15 +524,15 @@ collect (Run *run)
         }
       if (!run->exited)
         check_exit (run);
-      if (run->out_fd < 0 && run->err_fd < 0)
-        {
-          if (!run->exited)
-            g_usleep (POLL_TICK_MS * 1000);
-          continue;
-        }
-      struct pollfd fds[2] = { { run->out_fd, POLLIN, 0 }, { run->err_fd, POLLIN, 0 } };
-      int tick = run->exited ? (int) MIN (left_ms, G_MAXINT) : (int) MIN (left_ms, POLL_TICK_MS);
-      int n = poll (fds, 2, tick);
+      if (run->exited && run->out_fd < 0 && run->err_fd < 0)
+        return;
+      gboolean watch_exit = !run->exited && run->pidfd >= 0;
+      struct pollfd fds[3] = { { run->out_fd, POLLIN, 0 }, { run->err_fd, POLLIN, 0 },
+                               { watch_exit ? run->pidfd : -1, POLLIN, 0 } };
+      int tick = (int) MIN (left_ms, G_MAXINT);
+      if (!run->exited && !watch_exit)
+        tick = run->out_fd < 0 && run->err_fd < 0 ? 1 : MIN (tick, POLL_TICK_MS);
+      int n = poll (fds, 3, tick);
       if (n <= 0)
         continue;
       if (fds[0].revents != 0)
@@ -683,7 +687,7 @@ gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limi
   if (tmp_dir == NULL)
     return NULL;
   g_autoptr (GuWalls) walls = filter_walls (filter_path, tmp_dir, error);
-  Run run = { .out_fd = -1, .err_fd = -1, .max_out = lim.max_output_bytes };
+  Run run = { .pidfd = -1, .out_fd = -1, .err_fd = -1, .max_out = lim.max_output_bytes };
   run.deadline = g_get_monotonic_time () + (gint64) lim.timeout_seconds * G_USEC_PER_SEC;
   if (walls == NULL || !spawn (&run, filter_path, data, &lim, walls, tmp_dir, error))
     {
@@ -697,6 +701,7 @@ gu_filter_run (const char *filter_path, GBytes *data, const GuFilterLimits *limi
   reap (&run);
   close_fd (&run.out_fd);
   close_fd (&run.err_fd);
+  close_fd (&run.pidfd);
   remove_private_tmp_dir (tmp_dir);
   char *text = NULL;
   if (check_status (&run, filter_path, &lim, error))

@@ -1,7 +1,8 @@
 /* One pass over the source, in batches (one FETCH round trip each),
  * each batch with a group commit (doc/ARCHITECTURE.md, "Storage"): every
  * message is parsed, classified and has its blobs written with no lock
- * held, the workers parsing ahead on every core; the blobs are made
+ * held, the workers parsing ahead on every core and the filters of
+ * several messages running at once; the blobs are made
  * durable together; the messages are recorded in one transaction, each
  * in a savepoint of it; the committed ones are handed back to the source
  * to be moved before the next batch is fetched. */
@@ -57,6 +58,8 @@ prepare_all (GuIntake *intake, Batch *b, GError **error)
       gu_intake_result_clear (&result);
     }
   gu_intake_forget_prefetched (intake);
+  /* The filters finish before the batch's transaction takes the lock. */
+  gu_intake_wait_prepared (intake);
   return ok;
 }
 

@@ -18,6 +18,7 @@ struct GuIntake {
   GuParserPool *parsers;        /* the walled parse workers, started as needed */
   GHashTable *prefetched;       /* raw GBytes (by address) -> Prefetched: gu_intake_prefetch */
   GuWorkQueue *hashers;         /* content keys of prefetched messages, off this thread */
+  GuWorkQueue *classifiers;     /* gu_classify_message of prepared messages, one per core */
 };
 
 #endif

@@ -24,6 +24,10 @@ gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassi
   intake->parsers = gu_parser_pool_new (0, &cfg->limits);
   intake->prefetched = g_hash_table_new (NULL, NULL);
   intake->hashers = gu_work_queue_new (1);
+  /* Filters are processes: a message's wait for them leaves its core to
+   * another message's. */
+  if (classifier != NULL)
+    intake->classifiers = gu_work_queue_new (0);
   intake->parse_options = (GuParseOptions) {
     .own_address = intake->own_address,
     .staff_addresses = (const char *const *) cfg->staff_addresses,
@@ -48,6 +52,7 @@ gu_intake_free (GuIntake *intake)
   gu_intake_forget_prefetched (intake);
   g_hash_table_unref (intake->prefetched);
   gu_work_queue_free (intake->hashers);
+  gu_work_queue_free (intake->classifiers);
   gu_parser_pool_free (intake->parsers);
   g_free (intake->own_address);
   g_free (intake);
@@ -156,11 +161,15 @@ parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256, GuParseJob *
     return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
   if (job == NULL)
     job = gu_parser_pool_submit (intake->parsers, raw, raw_sha256, &intake->parse_options);
-  GuMessage *msg = gu_parse_job_finish (intake->parsers, job, error);
-  if (msg != NULL && msg->parse_error == NULL && intake->classifier != NULL
-      && msg->role != GU_ROLE_AUTOMATIC)
-    gu_classify_message (intake->classifier, msg);
-  return msg;
+  return gu_parse_job_finish (intake->parsers, job, error);
+}
+
+/* TRUE when msg's documents are to be classified: a parsed message from
+ * a person (auto-replies and bounces carry no pieces). */
+static gboolean
+wants_classifying (const GuIntake *intake, const GuMessage *msg)
+{
+  return msg->parse_error == NULL && intake->classifier != NULL && msg->role != GU_ROLE_AUTOMATIC;
 }
 
 static gboolean
@@ -393,18 +402,48 @@ gu_intake_forget_prefetched (GuIntake *intake)
     }
 }
 
+/* A prepared message. Its classification may still be running on a
+ * thread of intake->classifiers: nothing reads msg before classified is
+ * set. */
 struct GuIntakeItem {
   GuMessage *msg;
   char content_key[GU_SHA256_HEX_LEN + 1];
+  GuClassifier *classifier; /* borrowed */
+  GuWorkQueue *classifiers; /* borrowed; NULL when not classified on it */
+  gint classified;
 };
+
+/* On a classifier thread. */
+static void
+classify_item (gpointer data)
+{
+  GuIntakeItem *item = data;
+  gu_classify_message (item->classifier, item->msg);
+  g_atomic_int_set (&item->classified, 1);
+}
+
+static void
+wait_classified (GuIntakeItem *item)
+{
+  if (item->classifiers != NULL)
+    gu_work_queue_wait_for (item->classifiers, &item->classified);
+}
 
 void
 gu_intake_item_free (GuIntakeItem *item)
 {
   if (item == NULL)
     return;
+  wait_classified (item);
   gu_message_free (item->msg);
   g_free (item);
+}
+
+void
+gu_intake_wait_prepared (GuIntake *intake)
+{
+  if (intake->classifiers != NULL)
+    gu_work_queue_wait (intake->classifiers);
 }
 
 gboolean
@@ -436,6 +475,12 @@ gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeR
   GuIntakeItem *it = g_new0 (GuIntakeItem, 1);
   memcpy (it->content_key, content_key, sizeof it->content_key);
   it->msg = g_steal_pointer (&msg);
+  if (wants_classifying (intake, it->msg))
+    {
+      it->classifier = intake->classifier;
+      it->classifiers = intake->classifiers;
+      gu_work_queue_push (intake->classifiers, classify_item, it, NULL);
+    }
   *item = it;
   return TRUE;
 }
@@ -445,6 +490,7 @@ gu_intake_record (GuIntake *intake, GuIntakeItem *item, const GuReceipt *receipt
                   GError **error)
 {
   *result = (GuIntakeResult) { 0 };
+  wait_classified (item);
   return store_message (intake, item->msg, receipt, item->content_key, result, error);
 }
 

@@ -52,17 +52,24 @@ gboolean gu_intake_process (GuIntake *intake, GBytes *raw, const GuReceipt *rece
 
 /* gu_intake_process in its two halves, for the daemon's group commit:
  * gu_intake_prepare does the slow part with no lock held (hash,
- * duplicate by raw bytes, blobs, parse, classify) and gives an item, or
- * NULL with result already final (a duplicate); gu_intake_record is the
- * transaction (a savepoint inside gu_store_batch_open). Between the two,
- * the blobs of a batch are made durable together. FALSE with error as
- * gu_intake_process. Free items with gu_intake_item_free. */
+ * duplicate by raw bytes, blobs, parse) and gives an item, or NULL with
+ * result already final (a duplicate); the item's documents are then
+ * classified on a thread of the intake's (filters run for several
+ * messages at once). gu_intake_record is the transaction (a savepoint
+ * inside gu_store_batch_open); it waits for the item's classification
+ * first, but a caller that holds a batch should call
+ * gu_intake_wait_prepared before it takes the write lock, so that no
+ * filter runs under it. Between the two, the blobs of a batch are made
+ * durable together. FALSE with error as gu_intake_process. Free items
+ * with gu_intake_item_free (which waits for its classification). */
 typedef struct GuIntakeItem GuIntakeItem;
 gboolean gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeResult *result,
                             GError **error);
 gboolean gu_intake_record (GuIntake *intake, GuIntakeItem *item, const GuReceipt *receipt,
                            GuIntakeResult *result, GError **error);
 void gu_intake_item_free (GuIntakeItem *item);
+/* Returns once every prepared item is classified. */
+void gu_intake_wait_prepared (GuIntake *intake);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuIntakeItem, gu_intake_item_free)
 
 /* Hands raw to the parse workers ahead of its gu_intake_process, so

@@ -365,6 +365,24 @@ test_run_grandchild (Fixture *f, gconstpointer data)
   g_assert_true (process_gone (atoi (text)));
 }
 
+/* A filter that closes its output, then lingers before it exits: the
+ * runner waits for the exit (its pidfd), not for the deadline, and the
+ * run succeeds. (A runner that, once the exit was seen, polled no
+ * descriptor at all slept to the deadline.) */
+static void
+test_run_closes_output_first (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = filter (f, "linger", "printf 'text'\nexec >&- 2>&-\nsleep 0.3\nexit 0");
+  GuFilterLimits limits = { .timeout_seconds = 10 };
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *text = run (path, "", 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "text");
+  /* Well before the deadline: waited for the exit, not for the clock. */
+  g_assert_cmpfloat (seconds_since (start), <, 5.0);
+}
+
 /* A filter waiting for a grandchild, and one whose grandchild escaped to
  * its own session with our stdout: both end at the timeout. */
 static void
@@ -511,6 +529,7 @@ main (int argc, char **argv)
   ADD ("/extract/run/descriptors", test_run_descriptors);
   ADD ("/extract/run/grandchild", test_run_grandchild);
   ADD ("/extract/run/grandchild-timeout", test_run_grandchild_timeout);
+  ADD ("/extract/run/closes-output-first", test_run_closes_output_first);
   ADD ("/extract/real/documents", test_real_documents);
 #undef ADD
   return g_test_run ();
