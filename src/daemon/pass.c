@@ -5,7 +5,9 @@
  * several messages running at once; the blobs are made
  * durable together; the messages are recorded in one transaction, each
  * in a savepoint of it; the committed ones are handed back to the source
- * to be moved before the next batch is fetched. */
+ * to be moved. The next batch is fetched once this one is prepared, and
+ * parsed on the workers while this one is recorded and moved: its own
+ * transaction comes after, so it sees this one's rows. */
 #include "config.h"
 
 #include "daemon/daemon-private.h"
@@ -28,17 +30,25 @@ log_result (const GuSourceMessage *m, const GuIntakeResult *result)
   g_info ("%s: %s", m->label, line);
 }
 
+/* Hands a fetched batch to the parse workers and the hasher: they work
+ * on it while the main thread goes on with the batch before. */
+static void
+prefetch_all (GuIntake *intake, GPtrArray *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    {
+      GuSourceMessage *m = g_ptr_array_index (batch, i);
+      if (m->raw != NULL)
+        gu_intake_prefetch (intake, m->raw);
+    }
+}
+
 /* The slow half, message by message, until one cannot be prepared (its
  * error is the batch's; those before it still go on). */
 static gboolean
 prepare_all (GuIntake *intake, Batch *b, GError **error)
 {
-  for (guint i = 0; i < b->batch->len; i++)
-    {
-      GuSourceMessage *m = g_ptr_array_index (b->batch, i);
-      if (m->raw != NULL)
-        gu_intake_prefetch (intake, m->raw);
-    }
+  prefetch_all (intake, b->batch); /* (when the batch before did not) */
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < b->batch->len && !gu_signals_stop_requested (); i++)
     {
@@ -105,8 +115,25 @@ record_all (GuIntake *intake, Batch *b, GError **error)
   return ok;
 }
 
+/* The next batch, fetched while this one is prepared and parsed ahead
+ * while this one is stored; NULL (with *next_error) when it could not
+ * be fetched, an empty array at the end or on a stop. */
+static GPtrArray *
+fetch_ahead (GuSource *source, GuIntake *intake, GError **next_error)
+{
+  if (gu_signals_stop_requested ())
+    return g_ptr_array_new ();
+  GPtrArray *next = gu_source_fetch_batch (source, FETCH_BATCH, next_error);
+  if (next != NULL)
+    prefetch_all (intake, next);
+  return next;
+}
+
+/* Prepares, records and moves batch; fetches the batch after it into
+ * *next meanwhile (see fetch_ahead). */
 static gboolean
-process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, guint *processed, GError **error)
+process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, GPtrArray **next,
+               GError **next_error, guint *processed, GError **error)
 {
   Batch b = { .batch = batch,
               .items = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_intake_item_free),
@@ -115,6 +142,7 @@ process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, guint *proc
   gu_store_batch_start (store);
   g_autoptr (GError) later_error = NULL;
   gboolean ok = prepare_all (intake, &b, error);
+  *next = ok ? fetch_ahead (source, intake, next_error) : NULL;
   ok = record_all (intake, &b, ok ? error : &later_error) && ok;
   gu_store_batch_abort (store); /* ends the deferral; nothing left to undo once committed */
   *processed += b.done->len + b.quarantined->len;
@@ -140,15 +168,23 @@ gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **e
     return FALSE;
   if (waiting > 0)
     g_debug ("%u message(s) waiting", waiting);
-  while (!gu_signals_stop_requested ())
+  g_autoptr (GPtrArray) batch = gu_source_fetch_batch (source, FETCH_BATCH, error);
+  while (batch != NULL && batch->len > 0 && !gu_signals_stop_requested ())
     {
-      g_autoptr (GPtrArray) batch = gu_source_fetch_batch (source, FETCH_BATCH, error);
-      if (batch == NULL)
-        return FALSE;
-      if (batch->len == 0)
-        break;
-      if (!process_batch (source, intake, batch, processed, error))
-        return FALSE;
+      GPtrArray *next = NULL;
+      g_autoptr (GError) next_error = NULL;
+      gboolean ok = process_batch (source, intake, batch, &next, &next_error, processed, error);
+      g_ptr_array_unref (g_steal_pointer (&batch));
+      batch = next;
+      if (!ok || batch == NULL)
+        {
+          /* What was fetched ahead is fetched again next pass. */
+          gu_intake_forget_prefetched (intake);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&next_error));
+          return FALSE;
+        }
     }
-  return TRUE;
+  gu_intake_forget_prefetched (intake); /* a stop with a batch fetched ahead */
+  return batch != NULL;
 }

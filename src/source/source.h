@@ -15,7 +15,7 @@
 #define GU_SOURCE_SOURCE_H
 
 /* A fetch batch's bytes, past its first message (see fetch_batch). */
-#define GU_SOURCE_BATCH_BYTES (16u * 1024 * 1024)
+#define GU_SOURCE_BATCH_BYTES (12u * 1024 * 1024)
 
 #include <glib.h>
 

@@ -30,6 +30,7 @@ typedef struct {
   GBytes *raw;             /* NULL: the "server" gives no body */
   Place place;
   gboolean committed;      /* seen by another connection when it was marked */
+  guint fetched_by;        /* the fetch_batch call that gave it out */
 } FakeMessage;
 
 /* What the fake source does and saw. One mailbox per test: the driver's
@@ -39,7 +40,7 @@ static struct {
   GuStore *observer;       /* a second connection: it sees only what committed */
   guint fail_fetch_call;   /* the fetch_batch call (1-based) that fails; 0: none */
   guint fetch_calls;
-  guint fetched_unmarked;  /* messages fetched but not marked when a later batch was fetched */
+  guint fetched_unmarked;  /* messages fetched but not marked when the batch after the next was fetched */
   gboolean stop_when_idle; /* raise SIGTERM in a wait once nothing is left */
   gboolean hup_first_wait; /* raise SIGHUP in the first wait */
   guint opens;
@@ -133,17 +134,24 @@ fake_fetch_batch (GuSource *src, guint max, GError **error)
       g_set_error (error, GU_ERROR, GU_ERROR_TEMPFAIL, "fake: connection lost");
       return NULL;
     }
-  /* The loop must have handed back every message it could before asking
-   * for more (only the empty ones stay). */
-  for (guint i = 0; i < s->outstanding->len; i++)
-    if (((FakeMessage *) g_ptr_array_index (s->outstanding, i))->raw != NULL)
-      fake.fetched_unmarked++;
-  g_ptr_array_set_size (s->outstanding, 0);
+  /* The loop fetches one batch ahead, never two: it must have handed
+   * back every message of the batch before the last that it could (only
+   * the empty ones stay). */
+  for (guint i = s->outstanding->len; i > 0; i--)
+    {
+      FakeMessage *m = g_ptr_array_index (s->outstanding, i - 1);
+      if (m->fetched_by + 1 >= fake.fetch_calls)
+        continue;
+      if (m->raw != NULL)
+        fake.fetched_unmarked++;
+      g_ptr_array_remove_index (s->outstanding, i - 1);
+    }
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_source_message_free);
   for (; out->len < max && s->next < s->listing->len; s->next++)
     {
       FakeMessage *m = g_ptr_array_index (s->listing, s->next);
       g_ptr_array_add (out, source_message (m, s->next + 1));
+      m->fetched_by = fake.fetch_calls;
       g_ptr_array_add (s->outstanding, m);
     }
   return out;
