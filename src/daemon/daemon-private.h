@@ -79,7 +79,7 @@ void gu_sender_stop (GuSender *sender);
 /* --- pass.c: one pass over the source. */
 
 /* Lists the source and puts every message through the pipeline, batch
- * by batch, moving each batch's committed messages before the next.
+ * by batch, moving committed messages every so many and at the end.
  * Stops between messages once a stop is requested. *processed counts the
  * messages that went through the pipeline. FALSE with error when the pass
  * was cut short: what committed has been moved (unless moving failed),

@@ -5,7 +5,8 @@
  * several messages running at once; the blobs are made
  * durable together; the messages are recorded in one transaction, each
  * in a savepoint of it; the committed ones are handed back to the source
- * to be moved. The next batch is fetched once this one is prepared, and
+ * to be moved, every MOVE_EVERY messages and at the end of the pass. The
+ * next batch is fetched once this one is prepared, and
  * parsed on the workers while this one is recorded and moved: its own
  * transaction comes after, so it sees this one's rows. */
 #include "config.h"
@@ -69,7 +70,9 @@ prepare_all (GuIntake *intake, Batch *b, GError **error)
     }
   gu_intake_forget_prefetched (intake);
   /* The filters finish before the batch's transaction takes the lock. */
+  gint64 W0 = g_get_monotonic_time ();
   gu_intake_wait_prepared (intake);
+  g_printerr ("PROF waitclassify %ld\n", (long)(g_get_monotonic_time () - W0));
   return ok;
 }
 
@@ -129,10 +132,59 @@ fetch_ahead (GuSource *source, GuIntake *intake, GError **next_error)
   return next;
 }
 
-/* Prepares, records and moves batch; fetches the batch after it into
- * *next meanwhile (see fetch_ahead). */
+/* Messages committed and not yet moved, across batches: one MOVE for
+ * several batches (each is a round trip, and work for the server). A
+ * crash before it only means they are seen again, recognised by their
+ * SHA-256, and moved then (doc/ARCHITECTURE.md, "Storage", rule 3). */
+typedef struct {
+  GPtrArray *batches;     /* of GPtrArray* of GuSourceMessage*: kept for the messages below */
+  GPtrArray *done;        /* of GuSourceMessage*, borrowed: to the processed folder */
+  GPtrArray *quarantined; /* the same, to the quarantine folder */
+} Moves;
+
+#define MOVE_EVERY 250 /* messages; and at the end of each pass */
+
+static void
+moves_init (Moves *mv)
+{
+  mv->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  mv->done = g_ptr_array_new ();
+  mv->quarantined = g_ptr_array_new ();
+}
+
+static void
+moves_clear (Moves *mv)
+{
+  g_ptr_array_unref (mv->done);
+  g_ptr_array_unref (mv->quarantined);
+  g_ptr_array_unref (mv->batches);
+}
+
+/* Takes batch, whose processed messages b added to mv: their raw bytes
+ * are no longer needed. */
+static void
+moves_keep (Moves *mv, GPtrArray *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    g_clear_pointer (&((GuSourceMessage *) g_ptr_array_index (batch, i))->raw, g_bytes_unref);
+  g_ptr_array_add (mv->batches, batch);
+}
+
 static gboolean
-process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, GPtrArray **next,
+moves_flush (GuSource *source, Moves *mv, GError **error)
+{
+  gboolean ok = gu_source_mark_done (source, mv->done, error)
+                && gu_source_mark_quarantined (source, mv->quarantined, error);
+  g_ptr_array_set_size (mv->done, 0);
+  g_ptr_array_set_size (mv->quarantined, 0);
+  g_ptr_array_set_size (mv->batches, 0);
+  return ok;
+}
+
+/* Prepares and records batch, adding what committed to mv; fetches the
+ * batch after it into *next meanwhile (see fetch_ahead). */
+static gboolean
+process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, Moves *mv, GPtrArray **next,
                GError **next_error, guint *processed, GError **error)
 {
   Batch b = { .batch = batch,
@@ -146,16 +198,12 @@ process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, GPtrArray *
   ok = record_all (intake, &b, ok ? error : &later_error) && ok;
   gu_store_batch_abort (store); /* ends the deferral; nothing left to undo once committed */
   *processed += b.done->len + b.quarantined->len;
-  /* What committed is moved even when a later message failed; that
-   * failure is the one reported. */
-  g_autoptr (GError) move_error = NULL;
-  GError **report = ok ? error : &move_error;
-  gboolean moved = gu_source_mark_done (source, b.done, report)
-                   && gu_source_mark_quarantined (source, b.quarantined, report);
+  g_ptr_array_extend (mv->done, b.done, NULL, NULL);
+  g_ptr_array_extend (mv->quarantined, b.quarantined, NULL, NULL);
   g_ptr_array_unref (b.items);
   g_ptr_array_unref (b.done);
   g_ptr_array_unref (b.quarantined);
-  return moved && ok;
+  return ok;
 }
 
 gboolean
@@ -168,23 +216,34 @@ gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **e
     return FALSE;
   if (waiting > 0)
     g_debug ("%u message(s) waiting", waiting);
-  g_autoptr (GPtrArray) batch = gu_source_fetch_batch (source, FETCH_BATCH, error);
-  while (batch != NULL && batch->len > 0 && !gu_signals_stop_requested ())
+  Moves mv;
+  moves_init (&mv);
+  GPtrArray *batch = gu_source_fetch_batch (source, FETCH_BATCH, error);
+  gboolean ok = batch != NULL;
+  while (ok && batch->len > 0 && !gu_signals_stop_requested ())
     {
       GPtrArray *next = NULL;
       g_autoptr (GError) next_error = NULL;
-      gboolean ok = process_batch (source, intake, batch, &next, &next_error, processed, error);
-      g_ptr_array_unref (g_steal_pointer (&batch));
+      ok = process_batch (source, intake, batch, &mv, &next, &next_error, processed, error);
+      moves_keep (&mv, g_steal_pointer (&batch));
       batch = next;
-      if (!ok || batch == NULL)
+      if (ok && mv.done->len + mv.quarantined->len >= MOVE_EVERY)
+        ok = moves_flush (source, &mv, error);
+      if (ok && batch == NULL)
         {
-          /* What was fetched ahead is fetched again next pass. */
-          gu_intake_forget_prefetched (intake);
-          if (ok)
-            g_propagate_error (error, g_steal_pointer (&next_error));
-          return FALSE;
+          g_propagate_error (error, g_steal_pointer (&next_error));
+          ok = FALSE;
         }
     }
-  gu_intake_forget_prefetched (intake); /* a stop with a batch fetched ahead */
-  return batch != NULL;
+  /* What was fetched ahead and not processed (a stop, a failure) is
+   * fetched again next pass. */
+  gu_intake_forget_prefetched (intake);
+  if (batch != NULL)
+    g_ptr_array_unref (batch);
+  /* What committed is moved even when a later step failed; that failure
+   * is the one reported. */
+  g_autoptr (GError) move_error = NULL;
+  gboolean moved = moves_flush (source, &mv, ok ? error : &move_error);
+  moves_clear (&mv);
+  return ok && moved;
 }

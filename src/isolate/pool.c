@@ -1,8 +1,9 @@
 /* The daemon's side of the parse workers: starts them (posix_spawn of a
  * fresh executable, not a fork of our memory), hands them jobs, reads
  * their answers, and replaces a worker that dies or overruns. Jobs are
- * queued and run on every worker at once, each worker holding a second
- * one behind the first so that it goes on while we are busy elsewhere;
+ * queued and run on every worker at once, each worker holding a few
+ * behind the one it parses so that it goes on while we are busy
+ * elsewhere (storing the batch before);
  * each caller waits for its own job and, meanwhile, collects whatever
  * the others finish. */
 #include "config.h"
@@ -25,11 +26,16 @@
 
 #define WORKER_NAME "guichet-parse"
 
+/* Jobs a worker holds at once: the one it parses and those sent behind
+ * it. Each is a sealed memfd copy of a raw message in the socket's queue
+ * (a fetch batch bounds them). */
+#define WORKER_DEPTH 2
+
 typedef struct {
   pid_t pid;          /* 0: not running */
   int sock;           /* -1 when not running */
   GuParseJob *job;    /* the job it works on, or NULL: idle */
-  GuParseJob *next;   /* sent behind job, to start when job is answered */
+  GQueue behind;      /* of GuParseJob*: sent after job, each to start when the one before is answered */
   gint64 deadline;    /* monotonic µs by which it must answer job */
 } Worker;
 
@@ -90,7 +96,10 @@ gu_parser_pool_new (guint size, const GuLimits *limits)
   pool->size = size > 0 ? size : MAX (1, g_get_num_processors ());
   pool->workers = g_new0 (Worker, pool->size);
   for (guint i = 0; i < pool->size; i++)
-    pool->workers[i].sock = -1;
+    {
+      pool->workers[i].sock = -1;
+      g_queue_init (&pool->workers[i].behind);
+    }
   g_queue_init (&pool->pending);
   return pool;
 }
@@ -280,8 +289,7 @@ gu_parser_pool_free (GuParserPool *pool)
       gboolean busy = w->job != NULL;
       if (busy)
         job_free (w->job);
-      if (w->next != NULL)
-        job_free (w->next);
+      g_queue_clear_full (&w->behind, (GDestroyNotify) job_free);
       if (w->pid <= 0)
         continue;
       g_autofree char *end = worker_end (pool, w, busy);
@@ -382,7 +390,7 @@ queue_behind (GuParserPool *pool, Worker *w, GuParseJob *job)
 {
   g_autoptr (GError) error = NULL;
   if (send_job (w, job, &error))
-    w->next = job;
+    g_queue_push_tail (&w->behind, job);
   else
     g_queue_push_head (&pool->pending, job);
 }
@@ -393,31 +401,32 @@ dispatch (GuParserPool *pool)
   for (guint i = 0; i < pool->size && !g_queue_is_empty (&pool->pending); i++)
     if (pool->workers[i].job == NULL)
       start_job (pool, &pool->workers[i], g_queue_pop_head (&pool->pending));
-  for (guint i = 0; i < pool->size && !g_queue_is_empty (&pool->pending); i++)
-    {
-      Worker *w = &pool->workers[i];
-      if (w->job != NULL && w->next == NULL && w->sock >= 0)
-        queue_behind (pool, w, g_queue_pop_head (&pool->pending));
-    }
+  /* Then behind the busy ones, one each in turn. */
+  for (guint depth = 1; depth < WORKER_DEPTH; depth++)
+    for (guint i = 0; i < pool->size && !g_queue_is_empty (&pool->pending); i++)
+      {
+        Worker *w = &pool->workers[i];
+        if (w->job != NULL && w->sock >= 0 && g_queue_get_length (&w->behind) < depth)
+          queue_behind (pool, w, g_queue_pop_head (&pool->pending));
+      }
 }
 
-/* After w's current job is settled: the job behind it becomes current
- * (the worker started it when it answered), or, when w is being ended,
- * goes back first in line for another worker. */
+/* After w's current job is settled: the first job behind it becomes
+ * current (the worker started it when it answered), or, when w is being
+ * ended, those behind go back first in line, in order, for another. */
 static void
 advance (GuParserPool *pool, Worker *w, gboolean ending)
 {
   w->job = NULL;
-  if (w->next == NULL)
-    return;
   if (ending)
-    g_queue_push_head (&pool->pending, w->next);
-  else
     {
-      w->job = w->next;
-      w->deadline = g_get_monotonic_time () + (gint64) wall_seconds (&pool->limits) * G_USEC_PER_SEC;
+      while (!g_queue_is_empty (&w->behind))
+        g_queue_push_head (&pool->pending, g_queue_pop_tail (&w->behind));
+      return;
     }
-  w->next = NULL;
+  w->job = g_queue_pop_head (&w->behind);
+  if (w->job != NULL)
+    w->deadline = g_get_monotonic_time () + (gint64) wall_seconds (&pool->limits) * G_USEC_PER_SEC;
 }
 
 static guint
