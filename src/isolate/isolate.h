@@ -35,10 +35,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GuParserPool, gu_parser_pool_free)
  * installation to mend; mail waits meanwhile). */
 char *gu_parser_worker_path (GError **error);
 
-/* Queues raw (its lower-case hex SHA-256 given) for parsing with opts
- * (copied) and starts it on an idle worker if there is one. raw is
- * referenced until the job finishes. Returns the job, owned by the pool
- * until gu_parse_job_finish. */
+/* Queues raw for parsing with opts (copied) and starts it on an idle
+ * worker if there is one. raw_sha256 is its lower-case hex SHA-256, or
+ * NULL when the caller computes it meanwhile and gives it to
+ * gu_parse_job_finish. raw is referenced until the job finishes. Returns
+ * the job, owned by the pool until gu_parse_job_finish. */
 GuParseJob *gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
                                    const GuParseOptions *opts);
 
@@ -50,9 +51,10 @@ GuParseJob *gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *
  * signal 11") and the worker is replaced. Returns NULL with
  * GU_ERROR_TEMPFAIL (no worker executable, no memory file, socket or
  * process) when the message was not parsed at all and must be tried
- * again. Frees job either way. The message is
- * new: free with gu_message_free. */
-GuMessage *gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, GError **error);
+ * again. raw_sha256 (NULL: the one given to submit) becomes the
+ * message's, and its Message-ID's where that is derived. Frees job
+ * either way. The message is new: free with gu_message_free. */
+GuMessage *gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, const char *raw_sha256, GError **error);
 
 /* Submit then finish: the one-message case. */
 GuMessage *gu_parser_pool_parse (GuParserPool *pool, GBytes *raw, const char *raw_sha256,

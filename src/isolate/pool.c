@@ -337,7 +337,7 @@ gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
 {
   GuParseJob *job = g_new0 (GuParseJob, 1);
   job->raw = g_bytes_ref (raw);
-  g_strlcpy (job->raw_sha256, raw_sha256, sizeof job->raw_sha256);
+  g_strlcpy (job->raw_sha256, raw_sha256 != NULL ? raw_sha256 : "", sizeof job->raw_sha256);
   job->request = g_variant_ref_sink (
     gu_wire_request_new (opts, &pool->limits, job->raw_sha256, 0, g_bytes_get_size (raw)));
   g_queue_push_tail (&pool->pending, job);
@@ -459,7 +459,7 @@ collect (GuParserPool *pool, Worker *w)
   gboolean died = g_error_matches (error, GU_ERROR, GU_ERROR_NOT_FOUND);
   g_autofree char *end = worker_end (pool, w, TRUE);
   g_autofree char *reason = died ? g_steal_pointer (&end) : g_strdup (error->message);
-  g_warning ("parse worker, message %s: %s", job->raw_sha256, reason);
+  g_warning ("parse worker, a message of %" G_GSIZE_FORMAT " bytes: %s", g_bytes_get_size (job->raw), reason);
   job_fail (job, reason);
 }
 
@@ -470,7 +470,7 @@ overrun (GuParserPool *pool, Worker *w, const char *why)
   advance (pool, w, TRUE);
   g_free (worker_end (pool, w, TRUE));
   g_autofree char *reason = g_strdup_printf ("parser overran %s", why);
-  g_warning ("parse worker, message %s: %s", job->raw_sha256, reason);
+  g_warning ("parse worker, a message of %" G_GSIZE_FORMAT " bytes: %s", g_bytes_get_size (job->raw), reason);
   job_fail (job, reason);
 }
 
@@ -522,8 +522,25 @@ wait_for_workers (GuParserPool *pool)
     }
 }
 
+/* The answer was read before the message's hash was known (the daemon
+ * hashes it while a worker parses): the hash is set now, and a derived
+ * Message-ID derived again from it. */
+static void
+settle_raw_sha256 (GuMessage *msg, const char *raw_sha256)
+{
+  if (raw_sha256 == NULL || g_strcmp0 (msg->raw_sha256, raw_sha256) == 0)
+    return;
+  g_free (msg->raw_sha256);
+  msg->raw_sha256 = g_strdup (raw_sha256);
+  if (msg->message_id_derived)
+    {
+      g_free (msg->message_id);
+      msg->message_id = g_strdup_printf ("%s@guichet.invalid", raw_sha256);
+    }
+}
+
 GuMessage *
-gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, GError **error)
+gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, const char *raw_sha256, GError **error)
 {
   while (!job->done)
     {
@@ -537,6 +554,8 @@ gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, GError **error)
   GuMessage *msg = g_steal_pointer (&job->message);
   if (msg == NULL)
     g_propagate_error (error, g_steal_pointer (&job->error));
+  else
+    settle_raw_sha256 (msg, raw_sha256);
   job_free (job);
   return msg;
 }
@@ -545,5 +564,5 @@ GuMessage *
 gu_parser_pool_parse (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
                       const GuParseOptions *opts, GError **error)
 {
-  return gu_parse_job_finish (pool, gu_parser_pool_submit (pool, raw, raw_sha256, opts), error);
+  return gu_parse_job_finish (pool, gu_parser_pool_submit (pool, raw, raw_sha256, opts), raw_sha256, error);
 }

@@ -50,10 +50,13 @@ void gu_parse_repair_part_ends (GMimeMessage *mime);
  * line (the body's first line is no header): Thunderbird and Python's
  * email start the body there, GMime reads on as headers and the part is
  * lost. Returns a copy of data (*out_len bytes) where each such part gets
- * the blank line, after a header called marker (so that the document can
- * be flagged GU_DOC_REPAIRED), or NULL when no part needed it. marker is
- * a header name no sender can guess. */
-char *gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsize *out_len);
+ * the blank line, after a header named by marker_of (marker_data) (so
+ * that the document can be flagged GU_DOC_REPAIRED), or NULL when no part
+ * needed it. The marker is a header name no sender can guess, asked for
+ * only when a part needs it (making it may cost a hash of the message). */
+typedef const char *(*GuRepairMarkerFunc) (gpointer data);
+char *gu_parse_repair_separators (const char *data, gsize len, GuRepairMarkerFunc marker_of,
+                                  gpointer marker_data, gsize *out_len);
 /* A base64 part whose last quantum is cut short ("QUJD" + "RE", no
  * padding): GMime drops the 1 or 2 bytes it holds, Python's email pads
  * and decodes them. When content (GMime's decoding of part) lacks them,

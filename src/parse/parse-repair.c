@@ -178,7 +178,8 @@ is_header_line (const char *line, gsize n)
 }
 
 char *
-gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsize *out_len)
+gu_parse_repair_separators (const char *data, gsize len, GuRepairMarkerFunc marker_of, gpointer marker_data,
+                            gsize *out_len)
 {
   g_autoptr (GPtrArray) boundaries = find_boundaries (data, len);
   if (boundaries->len == 0)
@@ -203,7 +204,7 @@ gu_parse_repair_separators (const char *data, gsize len, const char *marker, gsi
           if (out == NULL)
             out = g_string_sized_new (len + 256);
           g_string_append_len (out, data + copied, (gssize) (pos - copied));
-          g_string_append_printf (out, "%s: missing blank line%s%s", marker, eol, eol);
+          g_string_append_printf (out, "%s: missing blank line%s%s", marker_of (marker_data), eol, eol);
           copied = pos;
           in_headers = FALSE;
         }

@@ -102,14 +102,47 @@ gu_parse_has_headers (GMimeMessage *mime)
          || object_has_headers (g_mime_message_get_mime_part (mime));
 }
 
+/* The raw SHA-256, computed here when the caller did not give it (the
+ * daemon hashes on a thread of its own meanwhile): only a repair marker
+ * or a derived Message-ID needs it, seldom. */
+typedef struct {
+  GuMessage *msg;
+  const char *data;
+  gsize len;
+  char *marker;
+} RawHash;
+
+static const char *
+raw_sha256_of (RawHash *h)
+{
+  if (h->msg->raw_sha256 == NULL)
+    {
+      char hex[GU_SHA256_HEX_LEN + 1];
+      gu_sha256_hex (h->data, h->len, hex);
+      h->msg->raw_sha256 = g_strdup (hex);
+    }
+  return h->msg->raw_sha256;
+}
+
+/* Named after the message's own hash: no sender can write it ahead, and
+ * a replay names it the same. */
+static const char *
+repair_marker (gpointer data)
+{
+  RawHash *h = data;
+  if (h->marker == NULL)
+    h->marker = g_strdup_printf ("X-Guichet-Repaired-%.16s", raw_sha256_of (h));
+  return h->marker;
+}
+
 /* GMime hands back whatever the header held. */
 static void
-settle_message_id (GuMessage *msg)
+settle_message_id (GuMessage *msg, RawHash *h)
 {
   if (gu_message_id_is_usable (msg->message_id))
     return;
   g_free (msg->message_id);
-  msg->message_id = g_strdup_printf ("%s@guichet.invalid", msg->raw_sha256);
+  msg->message_id = g_strdup_printf ("%s@guichet.invalid", raw_sha256_of (h));
   msg->message_id_derived = TRUE;
 }
 
@@ -144,16 +177,15 @@ gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptio
     data = "";
   ctx.msg->raw_sha256 = g_strdup (raw_sha256);
   ctx.msg->raw_size = len;
+  RawHash hash = { ctx.msg, data, len, NULL };
 
   gsize off = skip_preamble (data, len);
   ctx.options = new_parser_options ();
-  /* Named after the message's own hash: no sender can write it ahead,
-   * and a replay names it the same. */
-  ctx.repair_marker = g_strdup_printf ("X-Guichet-Repaired-%.16s", raw_sha256 != NULL ? raw_sha256 : "0");
   gsize repaired_len = 0;
-  g_autofree char *repaired = gu_parse_repair_separators (data + off, len - off, ctx.repair_marker, &repaired_len);
-  if (repaired == NULL)
-    g_clear_pointer (&ctx.repair_marker, g_free);
+  g_autofree char *repaired = gu_parse_repair_separators (data + off, len - off, repair_marker, &hash,
+                                                          &repaired_len);
+  ctx.repair_marker = repaired != NULL ? g_steal_pointer (&hash.marker) : NULL;
+  g_free (hash.marker);
   ctx.mime = repaired != NULL ? gu_parse_construct (ctx.options, repaired, repaired_len)
                               : gu_parse_construct (ctx.options, data + off, len - off);
   if (ctx.mime != NULL && gu_parse_has_headers (ctx.mime))
@@ -161,7 +193,7 @@ gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptio
   else
     ctx.msg->parse_error = g_strdup ("no headers: not a mail message");
 
-  settle_message_id (ctx.msg);
+  settle_message_id (ctx.msg, &hash);
   g_free (ctx.repair_marker);
   g_clear_object (&ctx.mime);
   g_mime_parser_options_free (ctx.options);

@@ -37,7 +37,10 @@ GuMessage *gu_parse_message (GBytes *raw, const GuParseOptions *opts);
 
 /* The same for a caller that has already hashed raw (intake hashes it
  * once, to look for a duplicate before anything else): raw_sha256 is its
- * lower-case hex SHA-256, trusted as given. */
+ * lower-case hex SHA-256, trusted as given. NULL: the caller hashes it
+ * elsewhere (the daemon, while a worker parses); it is computed here
+ * only if the message needs it (a repair, a derived Message-ID), and
+ * raw_sha256 of the result is NULL otherwise. */
 GuMessage *gu_parse_message_hashed (GBytes *raw, const char *raw_sha256, const GuParseOptions *opts);
 
 /* Authentication-Results (RFC 8601), read tolerantly: comments, quoted

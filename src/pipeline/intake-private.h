@@ -17,7 +17,7 @@ struct GuIntake {
   GuParseOptions parse_options; /* borrows own_address and cfg's lists */
   GuParserPool *parsers;        /* the walled parse workers, started as needed */
   GHashTable *prefetched;       /* raw GBytes (by address) -> Prefetched: gu_intake_prefetch */
-  GuWorkQueue *hashers;         /* content keys of prefetched messages, off this thread */
+  GuWorkQueue *hashers;         /* hashes and content keys of prefetched messages, off this thread */
   GuWorkQueue *classifiers;     /* gu_classify_message of prepared messages, one per core */
 };
 

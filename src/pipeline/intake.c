@@ -23,7 +23,7 @@ gu_intake_new (GuStore *store, const GuConfig *cfg, const GuCall *call, GuClassi
   intake->own_address = gu_address_of_mailbox (cfg->smtp_from);
   intake->parsers = gu_parser_pool_new (0, &cfg->limits);
   intake->prefetched = g_hash_table_new (NULL, NULL);
-  intake->hashers = gu_work_queue_new (1);
+  intake->hashers = gu_work_queue_new (0);
   /* Filters are processes: a message's wait for them leaves its core to
    * another message's. */
   if (classifier != NULL)
@@ -89,33 +89,34 @@ oversized_message (GBytes *raw, const char *raw_sha256, guint64 limit)
   return msg;
 }
 
-/* A message handed to the workers ahead of its turn: its hash, the job
- * parsing it meanwhile, and its content key, computed meanwhile on a
- * thread of intake->hashers (the second pass over its bytes). */
+/* A message handed to the workers ahead of its turn: the job parsing it
+ * meanwhile, and its hash and content key, computed meanwhile on a
+ * thread of intake->hashers. */
 typedef struct {
   GBytes *raw;      /* referenced: its address is the key, and must not be reused */
-  char raw_sha256[GU_SHA256_HEX_LEN + 1];
   GuParseJob *job;  /* NULL when the message is not to be parsed (too large) */
   GuWorkQueue *hashers;  /* borrowed */
-  gint content_key_done; /* set by the hasher once content_key is written */
+  gint hashed;           /* set by the hasher once both below are written */
+  char raw_sha256[GU_SHA256_HEX_LEN + 1];
   char content_key[GU_SHA256_HEX_LEN + 1];
 } Prefetched;
 
-/* On the hasher's thread: reads p->raw, writes p->content_key. */
+/* On a hasher's thread: reads p->raw, writes p's two hashes. */
 static void
-compute_content_key (gpointer data)
+hash_prefetched (gpointer data)
 {
   Prefetched *p = data;
   gsize len;
   const char *bytes = g_bytes_get_data (p->raw, &len);
+  gu_sha256_hex (bytes != NULL ? bytes : "", len, p->raw_sha256);
   gu_dedupe_content_key (bytes != NULL ? bytes : "", len, p->content_key);
-  g_atomic_int_set (&p->content_key_done, 1);
+  g_atomic_int_set (&p->hashed, 1);
 }
 
 static void
 prefetched_free (Prefetched *p)
 {
-  gu_work_queue_wait_for (p->hashers, &p->content_key_done); /* the hasher reads p */
+  gu_work_queue_wait_for (p->hashers, &p->hashed); /* the hasher reads p */
   g_bytes_unref (p->raw);
   g_free (p);
 }
@@ -128,13 +129,12 @@ gu_intake_prefetch (GuIntake *intake, GBytes *raw)
     return;
   Prefetched *p = g_new0 (Prefetched, 1);
   p->raw = g_bytes_ref (raw);
-  gsize len;
-  const void *data = g_bytes_get_data (raw, &len);
-  gu_sha256_hex (data != NULL ? data : "", len, p->raw_sha256);
-  if (len <= intake->cfg->limits.max_message_bytes)
-    p->job = gu_parser_pool_submit (intake->parsers, raw, p->raw_sha256, &intake->parse_options);
+  /* The worker parses it before its hash is known: the hash is given
+   * to the job's finish (gu_parse_job_finish). */
+  if (g_bytes_get_size (raw) <= intake->cfg->limits.max_message_bytes)
+    p->job = gu_parser_pool_submit (intake->parsers, raw, NULL, &intake->parse_options);
   p->hashers = intake->hashers;
-  gu_work_queue_push (intake->hashers, compute_content_key, p, NULL);
+  gu_work_queue_push (intake->hashers, hash_prefetched, p, NULL);
   g_hash_table_insert (intake->prefetched, raw, p);
 }
 
@@ -161,7 +161,7 @@ parse_stage (GuIntake *intake, GBytes *raw, const char *raw_sha256, GuParseJob *
     return oversized_message (raw, raw_sha256, intake->cfg->limits.max_message_bytes);
   if (job == NULL)
     job = gu_parser_pool_submit (intake->parsers, raw, raw_sha256, &intake->parse_options);
-  return gu_parse_job_finish (intake->parsers, job, error);
+  return gu_parse_job_finish (intake->parsers, job, raw_sha256, error);
 }
 
 /* TRUE when msg's documents are to be classified: a parsed message from
@@ -364,8 +364,8 @@ hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65], char conten
   g_autoptr (Prefetched) p = take_prefetched (intake, raw);
   if (p != NULL)
     {
+      gu_work_queue_wait_for (p->hashers, &p->hashed);
       memcpy (raw_sha, p->raw_sha256, 65);
-      gu_work_queue_wait_for (p->hashers, &p->content_key_done);
       memcpy (content_key, p->content_key, 65);
       return p->job;
     }
@@ -384,7 +384,7 @@ discard_job (GuIntake *intake, GuParseJob *job)
   if (job == NULL)
     return;
   g_autoptr (GError) ignored = NULL;
-  gu_message_free (gu_parse_job_finish (intake->parsers, job, &ignored));
+  gu_message_free (gu_parse_job_finish (intake->parsers, job, NULL, &ignored));
 }
 
 void

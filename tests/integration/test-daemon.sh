@@ -48,7 +48,7 @@ mail() {
 		${4:+--attach "$T/mail/att.txt=$4"} -o "$T/mail/$1"
 }
 
-tap_plan 35
+tap_plan 36
 
 # --- the window, on INTERNALDATE ---
 mail early.eml "A <a@early.example>" "Candidature" "Presentation.pdf"
@@ -191,13 +191,19 @@ for i in range(50):
     open(f"{sys.argv[1]}/{i:02d}.eml", "w").write(mail(i))
 open(f"{sys.argv[1]}/50.eml", "w").write(mail(0))
 open(f"{sys.argv[1]}/51.eml", "w").write(mail(1, "Received: from relay.example by mx.example\r\n"))
+open(f"{sys.argv[1]}/52.eml", "w").write("From: noid@auto.example\r\nTo: fabrique@example.org\r\n"
+    "Subject: sans identifiant\r\nAuto-Submitted: auto-replied\r\n\r\nno Message-ID here\r\n")
 PY
 before=$(sql "select count(*) from messages")
 rig imap bulk-append INBOX "$T/ahead" >/dev/null
 guichet run --once 2>"$T/ahead.err"; rc=$?
 after=$(sql "select count(*) from messages")
-tap_is "$rc/$(count INBOX)/$((after - before))" "0/0/50" \
-	"52 messages in two batches: all moved, the two copies of first-batch messages not stored again"
+tap_is "$rc/$(count INBOX)/$((after - before))" "0/0/51" \
+	"53 messages in two batches: all moved, the two copies of first-batch messages not stored again"
+# Parsed before the daemon had its hash: the derived Message-ID is still
+# the raw message's own SHA-256.
+tap_is "$(sql "select count(*) from messages where subject = 'sans identifiant' and message_id = raw_sha256 || '@guichet.invalid'")" 1 \
+	"a message without Message-ID gets one derived from its raw SHA-256"
 # --- a Maildir as the mailbox ---
 md="$T/maildir"
 mkdir -p "$md/new" "$md/cur" "$md/tmp"

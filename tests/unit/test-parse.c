@@ -433,6 +433,38 @@ test_message_id_derived (void)
   g_assert_true (g_str_has_suffix (garbage->message_id, "@guichet.invalid"));
 }
 
+/* Parsed before its hash is known (the daemon hashes on a thread of its
+ * own while a worker parses): the hash is computed only for what needs
+ * it, and then it is the message's own: the derived Message-ID and the
+ * repair marker are the same as when the hash is given. */
+static void
+test_unhashed (void)
+{
+  const char *plain = "From: a@example.com\nMessage-ID: <m1@example.com>\nSubject: x\n\nhello\n";
+  g_autoptr (GBytes) plain_bytes = g_bytes_new (plain, strlen (plain));
+  g_autoptr (GuMessage) quick = gu_parse_message_hashed (plain_bytes, NULL, &parse_opts);
+  g_assert_null (quick->raw_sha256); /* nothing needed it */
+  g_assert_cmpstr (quick->message_id, ==, "m1@example.com");
+
+  const char *no_id = "From: a@example.com\nSubject: x\n\nhello\n";
+  g_autoptr (GBytes) no_id_bytes = g_bytes_new (no_id, strlen (no_id));
+  g_autoptr (GuMessage) derived = gu_parse_message_hashed (no_id_bytes, NULL, &parse_opts);
+  g_autoptr (GuMessage) hashed = parse (no_id);
+  g_assert_true (derived->message_id_derived);
+  g_assert_cmpstr (derived->message_id, ==, hashed->message_id);
+  g_assert_cmpstr (derived->raw_sha256, ==, hashed->raw_sha256);
+
+  g_autofree char *raw = g_strjoin ("\n", "From: a@example.com", "Message-ID: <m2@example.com>",
+    "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"B\"", "",
+    "--B", "Content-Type: application/pdf; name=\"a.pdf\"", "Content-Transfer-Encoding: base64",
+    "JVBERi0xLjQK", "", "--B--", "", NULL);
+  g_autoptr (GBytes) raw_bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr (GuMessage) repaired = gu_parse_message_hashed (raw_bytes, NULL, &parse_opts);
+  g_assert_cmpuint (repaired->documents->len, ==, 1);
+  g_assert_cmpuint (doc_at (repaired, 0)->flags & GU_DOC_REPAIRED, ==, GU_DOC_REPAIRED);
+  g_assert_true (gu_sha256_is_valid (repaired->raw_sha256)); /* the marker needed it */
+}
+
 static void
 assert_automatic (const char *headers, const char *reason)
 {
@@ -922,6 +954,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/inline-pdf", test_inline_pdf);
   g_test_add_func ("/parse/large-image", test_large_image_not_inline_image);
   g_test_add_func ("/parse/message-id-derived", test_message_id_derived);
+  g_test_add_func ("/parse/unhashed", test_unhashed);
   g_test_add_func ("/parse/role/auto-reply", test_auto_reply);
   g_test_add_func ("/parse/role/list", test_list);
   g_test_add_func ("/parse/role/own-address", test_own_address);
