@@ -70,9 +70,7 @@ prepare_all (GuIntake *intake, Batch *b, GError **error)
     }
   gu_intake_forget_prefetched (intake);
   /* The filters finish before the batch's transaction takes the lock. */
-  gint64 W0 = g_get_monotonic_time ();
   gu_intake_wait_prepared (intake);
-  g_printerr ("PROF waitclassify %ld\n", (long)(g_get_monotonic_time () - W0));
   return ok;
 }
 
