@@ -83,7 +83,7 @@ def mailbox_table(d, f, lines):
                     c["largest"] / MB))
     lines.append("")
     head = "%-38s %7s %7s %7s %7s %9s %9s %7s" % ("", "msg/s", "MB/s", "wall s", "CPU s",
-                                                  "filters s", "server s", "RSS MB")
+                                                  "child s", "server s", "RSS MB")
     lines.append(head)
     for label, k in rows:
         s = steps[k]
@@ -94,6 +94,8 @@ def mailbox_table(d, f, lines):
                      % (label, n / s["wall"], size / s["wall"], s["wall"], s["cpu"],
                         fmt(s["children"], ".2f"), fmt(s["server"], ".2f"), s["rss_mb"],
                         "  FAILED" if s["failed"] else ""))
+    lines.append("  (child s: CPU of the processes guichet ran and reaped before it ended: its filters,")
+    lines.append("  and its parse workers when they were reaped in time; all of it is in CPU s)")
     lines.append("")
     w = {k: (s["wall"] if s else None) for k, s in steps.items()}
     cpu = {k: (s["cpu"] if s else None) for k, s in steps.items()}
