@@ -90,18 +90,17 @@ oversized_message (GBytes *raw, const char *raw_sha256, guint64 limit)
 }
 
 /* A message handed to the workers ahead of its turn: the job parsing it
- * meanwhile, and its hash and content key, computed meanwhile on a
- * thread of intake->hashers. */
+ * meanwhile, and its hash, computed meanwhile on a thread of
+ * intake->hashers. */
 typedef struct {
   GBytes *raw;      /* referenced: its address is the key, and must not be reused */
   GuParseJob *job;  /* NULL when the message is not to be parsed (too large) */
   GuWorkQueue *hashers;  /* borrowed */
-  gint hashed;           /* set by the hasher once both below are written */
+  gint hashed;           /* set by the hasher once raw_sha256 is written */
   char raw_sha256[GU_SHA256_HEX_LEN + 1];
-  char content_key[GU_SHA256_HEX_LEN + 1];
 } Prefetched;
 
-/* On a hasher's thread: reads p->raw, writes p's two hashes. */
+/* On a hasher's thread: reads p->raw, writes p->raw_sha256. */
 static void
 hash_prefetched (gpointer data)
 {
@@ -109,7 +108,6 @@ hash_prefetched (gpointer data)
   gsize len;
   const char *bytes = g_bytes_get_data (p->raw, &len);
   gu_sha256_hex (bytes != NULL ? bytes : "", len, p->raw_sha256);
-  gu_dedupe_content_key (bytes != NULL ? bytes : "", len, p->content_key);
   g_atomic_int_set (&p->hashed, 1);
 }
 
@@ -303,43 +301,95 @@ record_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, cons
          && gu_answer_match_bounce (intake, msg, row, error);
 }
 
+/* raw's content key into key, unless it is there already. */
+static void
+content_key_of (GBytes *raw, char key[65])
+{
+  if (key[0] != '\0')
+    return;
+  gsize len;
+  const char *data = g_bytes_get_data (raw, &len);
+  gu_dedupe_content_key (data != NULL ? data : "", len, key);
+}
+
+/* The content key of a stored message, computed from its raw blob and
+ * recorded the first time one is needed. FALSE with *known FALSE when its
+ * blob is gone (purged): it cannot be compared. */
 static gboolean
-is_content_duplicate (GuIntake *intake, const GuMessage *msg, const char *content_key,
+stored_content_key (GuIntake *intake, GuStoredKey *k, gboolean *known, GError **error)
+{
+  *known = TRUE;
+  if (k->content_key[0] != '\0')
+    return TRUE;
+  GError *local = NULL;
+  g_autoptr (GBytes) raw = gu_store_get_blob (intake->store, k->raw_sha256, &local);
+  if (raw == NULL)
+    {
+      *known = FALSE;
+      if (g_error_matches (local, GU_ERROR, GU_ERROR_NOT_FOUND))
+        {
+          g_error_free (local);
+          return TRUE;
+        }
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  char key[GU_SHA256_HEX_LEN + 1] = "";
+  content_key_of (raw, key);
+  g_free (k->content_key);
+  k->content_key = g_strdup (key);
+  return gu_store_set_content_key (intake->store, k->row, key, error);
+}
+
+/* The same mail delivered again by another route (rule 7): a stored
+ * message with the same Message-ID and sender and the same content key.
+ * Keys are computed only here, for the rare message that has such a
+ * namesake: every other message's bytes are hashed once. */
+static gboolean
+is_content_duplicate (GuIntake *intake, const GuMessage *msg, GBytes *raw, char content_key[65],
                       gboolean *duplicate, GError **error)
 {
   *duplicate = FALSE;
   if (msg->parse_error != NULL || msg->message_id_derived)
     return TRUE;
-  gint64 found;
-  if (!gu_store_find_message_by_content (intake->store, msg->message_id, msg->from_addr, content_key,
-                                         &found, error))
+  g_autoptr (GPtrArray) same = gu_store_messages_by_id (intake->store, msg->message_id, msg->from_addr, error);
+  if (same == NULL)
     return FALSE;
-  *duplicate = found > 0;
+  for (guint i = 0; i < same->len && !*duplicate; i++)
+    {
+      GuStoredKey *k = g_ptr_array_index (same, i);
+      gboolean known;
+      if (!stored_content_key (intake, k, &known, error))
+        return FALSE;
+      content_key_of (raw, content_key);
+      *duplicate = known && strcmp (k->content_key, content_key) == 0;
+    }
   return TRUE;
 }
 
 /* Inside the transaction: the same bytes, or the same mail re-delivered,
  * stored by another process while we parsed, or earlier in this batch. */
 static gboolean
-is_duplicate (GuIntake *intake, const GuMessage *msg, const char *content_key, gboolean *duplicate,
+is_duplicate (GuIntake *intake, const GuMessage *msg, GBytes *raw, char content_key[65], gboolean *duplicate,
               GError **error)
 {
   gint64 existing;
   if (!gu_store_find_message_by_raw (intake->store, msg->raw_sha256, &existing, error))
     return FALSE;
   *duplicate = existing != 0;
-  return *duplicate || is_content_duplicate (intake, msg, content_key, duplicate, error);
+  return *duplicate || is_content_duplicate (intake, msg, raw, content_key, duplicate, error);
 }
 
-/* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2. */
+/* The one transaction of doc/ARCHITECTURE.md's crash-safety rule 2.
+ * content_key is filled in when the duplicate check needs it. */
 static gboolean
-store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const char *content_key,
+store_message (GuIntake *intake, GuMessage *msg, GBytes *raw, const GuReceipt *receipt, char content_key[65],
                GuIntakeResult *result, GError **error)
 {
   if (!gu_store_begin (intake->store, error))
     return FALSE;
   gboolean duplicate = FALSE;
-  gboolean ok = is_duplicate (intake, msg, content_key, &duplicate, error);
+  gboolean ok = is_duplicate (intake, msg, raw, content_key, &duplicate, error);
   if (ok && duplicate)
     {
       gu_store_rollback (intake->store);
@@ -356,23 +406,20 @@ store_message (GuIntake *intake, GuMessage *msg, const GuReceipt *receipt, const
   return TRUE;
 }
 
-/* Hashes raw and computes its content key, or takes them and the parse
- * job from its prefetch. */
+/* Hashes raw, or takes its hash and its parse job from its prefetch. */
 static GuParseJob *
-hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65], char content_key[65])
+hash_or_prefetched (GuIntake *intake, GBytes *raw, char raw_sha[65])
 {
   g_autoptr (Prefetched) p = take_prefetched (intake, raw);
   if (p != NULL)
     {
       gu_work_queue_wait_for (p->hashers, &p->hashed);
       memcpy (raw_sha, p->raw_sha256, 65);
-      memcpy (content_key, p->content_key, 65);
       return p->job;
     }
   gsize len;
   const char *data = g_bytes_get_data (raw, &len);
   gu_sha256_hex (data != NULL ? data : "", len, raw_sha);
-  gu_dedupe_content_key (data != NULL ? data : "", len, content_key);
   return NULL;
 }
 
@@ -407,7 +454,8 @@ gu_intake_forget_prefetched (GuIntake *intake)
  * set. */
 struct GuIntakeItem {
   GuMessage *msg;
-  char content_key[GU_SHA256_HEX_LEN + 1];
+  GBytes *raw;              /* for its content key, should the duplicate check need it */
+  char content_key[GU_SHA256_HEX_LEN + 1]; /* "" until then */
   GuClassifier *classifier; /* borrowed */
   GuWorkQueue *classifiers; /* borrowed; NULL when not classified on it */
   gint classified;
@@ -436,6 +484,7 @@ gu_intake_item_free (GuIntakeItem *item)
     return;
   wait_classified (item);
   gu_message_free (item->msg);
+  g_bytes_unref (item->raw);
   g_free (item);
 }
 
@@ -453,8 +502,8 @@ gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeR
   *item = NULL;
   *result = (GuIntakeResult) { 0 };
   /* Hashed once: the duplicate check, the blob and the message share it. */
-  char raw_sha[65], content_key[65];
-  GuParseJob *job = hash_or_prefetched (intake, raw, raw_sha, content_key);
+  char raw_sha[65];
+  GuParseJob *job = hash_or_prefetched (intake, raw, raw_sha);
   gint64 existing;
   char stored_sha[65];
   if (!gu_store_find_message_by_raw (intake->store, raw_sha, &existing, error)
@@ -473,7 +522,7 @@ gu_intake_prepare (GuIntake *intake, GBytes *raw, GuIntakeItem **item, GuIntakeR
   if (msg == NULL || !store_document_blobs (intake, msg, error))
     return FALSE;
   GuIntakeItem *it = g_new0 (GuIntakeItem, 1);
-  memcpy (it->content_key, content_key, sizeof it->content_key);
+  it->raw = g_bytes_ref (raw);
   it->msg = g_steal_pointer (&msg);
   if (wants_classifying (intake, it->msg))
     {
@@ -491,7 +540,7 @@ gu_intake_record (GuIntake *intake, GuIntakeItem *item, const GuReceipt *receipt
 {
   *result = (GuIntakeResult) { 0 };
   wait_classified (item);
-  return store_message (intake, item->msg, receipt, item->content_key, result, error);
+  return store_message (intake, item->msg, item->raw, receipt, item->content_key, result, error);
 }
 
 gboolean

@@ -17,19 +17,51 @@ gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, gint64 *ro
   return gu_store_step_integer (store, stmt, "find message", row, error);
 }
 
-gboolean
-gu_store_find_message_by_content (GuStore *store, const char *message_id, const char *sender,
-                                  const char *content_key, gint64 *row, GError **error)
+void
+gu_stored_key_free (GuStoredKey *key)
 {
-  *row = 0;
+  if (key == NULL)
+    return;
+  g_free (key->raw_sha256);
+  g_free (key->content_key);
+  g_free (key);
+}
+
+static gboolean
+add_stored_key (sqlite3_stmt *stmt, gpointer data, GError **error)
+{
+  GuStoredKey *k = g_new0 (GuStoredKey, 1);
+  k->row = sqlite3_column_int64 (stmt, 0);
+  k->raw_sha256 = gu_store_column_dup (stmt, 1);
+  k->content_key = gu_store_column_dup (stmt, 2);
+  if (k->content_key == NULL)
+    k->content_key = g_strdup ("");
+  g_ptr_array_add (data, k);
+  return TRUE;
+}
+
+GPtrArray *
+gu_store_messages_by_id (GuStore *store, const char *message_id, const char *sender, GError **error)
+{
   sqlite3_stmt *stmt = gu_store_stmt (store,
-      "SELECT id FROM messages WHERE message_id = ? AND sender IS ? AND content_key = ? LIMIT 1", error);
+      "SELECT id, raw_sha256, content_key FROM messages WHERE message_id = ? AND sender IS ? ORDER BY id", error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
   gu_store_bind_text (stmt, 1, message_id);
   gu_store_bind_text (stmt, 2, sender);
-  gu_store_bind_text (stmt, 3, content_key);
-  return gu_store_step_integer (store, stmt, "find message", row, error);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) gu_stored_key_free);
+  return gu_store_each_row (store, stmt, add_stored_key, keys, error) ? g_steal_pointer (&keys) : NULL;
+}
+
+gboolean
+gu_store_set_content_key (GuStore *store, gint64 row, const char *content_key, GError **error)
+{
+  sqlite3_stmt *stmt = gu_store_stmt (store, "UPDATE messages SET content_key = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  gu_store_bind_text (stmt, 1, content_key);
+  sqlite3_bind_int64 (stmt, 2, row);
+  return gu_store_step_done (store, stmt, "set content key", error);
 }
 
 gboolean

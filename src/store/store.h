@@ -68,15 +68,28 @@ typedef struct {
 /* Duplicate lookups: *row is the message row id, 0 when none. */
 gboolean gu_store_find_message_by_raw (GuStore *store, const char *raw_sha256, gint64 *row,
                                        GError **error);
-gboolean gu_store_find_message_by_content (GuStore *store, const char *message_id,
-                                           const char *sender, const char *content_key,
-                                           gint64 *row, GError **error);
+/* A stored message with the same Message-ID and sender as a new one: a
+ * duplicate if its content key (doc/ARCHITECTURE.md, rule 7) is the same. */
+typedef struct {
+  gint64 row;
+  char *raw_sha256;
+  char *content_key; /* "" when not computed yet: computed only when needed */
+} GuStoredKey;
+void gu_stored_key_free (GuStoredKey *key);
+/* Returns a new array of GuStoredKey* (free function set), maybe empty,
+ * or NULL with error. */
+GPtrArray *gu_store_messages_by_id (GuStore *store, const char *message_id, const char *sender,
+                                    GError **error);
+/* Records the content key of row, computed late. */
+gboolean gu_store_set_content_key (GuStore *store, gint64 row, const char *content_key, GError **error);
 /* *known: whether a stored message already has this Message-ID. */
 gboolean gu_store_message_id_known (GuStore *store, const char *message_id, gboolean *known,
                                     GError **error);
 
 /* Inserts the message row with its outcome (GU_OUTCOME_STORED until
- * filing says more); error_text may be NULL. *row receives the new row id. */
+ * filing says more); error_text may be NULL; content_key "" when it was
+ * not needed (no stored message had the same Message-ID and sender). *row
+ * receives the new row id. */
 gboolean gu_store_insert_message (GuStore *store, const GuMessage *msg, const GuReceipt *receipt,
                                   GuOutcome outcome, const char *error_text,
                                   const char *content_key, gint64 *row, GError **error);

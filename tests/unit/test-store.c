@@ -324,12 +324,18 @@ test_messages (void)
   gint64 found = -1;
   g_assert_true (gu_store_find_message_by_raw (store, msg->raw_sha256, &found, &error));
   g_assert_cmpint (found, ==, row);
-  g_assert_true (gu_store_find_message_by_content (store, "abc@example.org", "porteur@example.org",
-                                                   "key1", &found, &error));
-  g_assert_cmpint (found, ==, row);
-  g_assert_true (gu_store_find_message_by_content (store, "abc@example.org", "other@example.org",
-                                                   "key1", &found, &error));
-  g_assert_cmpint (found, ==, 0);
+  g_autoptr (GPtrArray) same = gu_store_messages_by_id (store, "abc@example.org", "porteur@example.org", &error);
+  g_assert_cmpuint (same->len, ==, 1);
+  GuStoredKey *k = g_ptr_array_index (same, 0);
+  g_assert_cmpint (k->row, ==, row);
+  g_assert_cmpstr (k->raw_sha256, ==, msg->raw_sha256);
+  g_assert_cmpstr (k->content_key, ==, "key1");
+  g_autoptr (GPtrArray) other = gu_store_messages_by_id (store, "abc@example.org", "other@example.org", &error);
+  g_assert_cmpuint (other->len, ==, 0);
+  /* A key computed late is recorded. */
+  g_assert_true (gu_store_set_content_key (store, row, "key2", &error));
+  g_autoptr (GPtrArray) again = gu_store_messages_by_id (store, "abc@example.org", "porteur@example.org", &error);
+  g_assert_cmpstr (((GuStoredKey *) g_ptr_array_index (again, 0))->content_key, ==, "key2");
   gboolean known = FALSE;
   g_assert_true (gu_store_message_id_known (store, "abc@example.org", &known, &error));
   g_assert_true (known);
