@@ -115,17 +115,28 @@ gu_documents_defer_hashing (void)
 }
 
 void
-gu_document_set_content (GuDocument *doc, GBytes *bytes)
+gu_document_set_content_unhashed (GuDocument *doc, GBytes *bytes)
 {
-  gsize len;
-  const void *data = g_bytes_get_data (bytes, &len);
   g_bytes_ref (bytes);
   g_clear_pointer (&doc->content, g_bytes_unref);
   doc->content = bytes;
-  if (hashing_deferred)
-    doc->sha256[0] = '\0';
-  else
-    gu_sha256_hex (data != NULL ? data : "", len, doc->sha256);
+  doc->sha256[0] = '\0';
+}
+
+void
+gu_document_hash (GuDocument *doc)
+{
+  gsize len = 0;
+  const void *data = doc->content != NULL ? g_bytes_get_data (doc->content, &len) : NULL;
+  gu_sha256_hex (data != NULL ? data : "", len, doc->sha256);
+}
+
+void
+gu_document_set_content (GuDocument *doc, GBytes *bytes)
+{
+  gu_document_set_content_unhashed (doc, bytes);
+  if (!hashing_deferred)
+    gu_document_hash (doc);
 }
 
 void

@@ -81,6 +81,11 @@ GuDocument *gu_document_new (void);
 void gu_document_free (GuDocument *doc);
 /* Sets content and its SHA-256; takes its own reference to bytes. */
 void gu_document_set_content (GuDocument *doc, GBytes *bytes);
+/* The same, sha256 left empty, for a caller that hashes elsewhere (on
+ * another thread) with gu_document_hash. */
+void gu_document_set_content_unhashed (GuDocument *doc, GBytes *bytes);
+/* Sets sha256 from content (empty content when there is none). */
+void gu_document_hash (GuDocument *doc);
 
 /* From now on, gu_document_set_content leaves sha256 empty: for the
  * parse worker, whose documents are hashed by the daemon that receives

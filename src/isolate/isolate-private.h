@@ -72,10 +72,13 @@ GVariant *gu_wire_answer_new (const GuMessage *msg, int fd, GError **error);
 
 /* Returns a new message from an answer, distrusting all of it: strings
  * made valid UTF-8 (labels one line), documents' contents sliced from
- * mapping and hashed here, indexes and sizes checked. raw_sha256 and
- * raw_size are ours, not the worker's. NULL with GU_ERROR_FAILED when
- * the answer does not hold together. */
+ * mapping, indexes and sizes checked. raw_sha256 and raw_size are ours,
+ * not the worker's. The documents' SHA-256 are left empty for
+ * gu_wire_hash_documents (the pool runs it on a thread of its own).
+ * NULL with GU_ERROR_FAILED when the answer does not hold together. */
 GuMessage *gu_wire_answer_read (GVariant *variant, GBytes *mapping, const char *raw_sha256,
                                 gsize raw_size, guint max_documents, GError **error);
+/* Computes the SHA-256 of each of msg's documents. */
+void gu_wire_hash_documents (GuMessage *msg);
 
 #endif

@@ -23,6 +23,7 @@
 #include "isolate/isolate-private.h"
 #include "isolate/isolate.h"
 #include "util/error.h"
+#include "util/workqueue.h"
 
 #define WORKER_NAME "guichet-parse"
 
@@ -46,6 +47,7 @@ struct GuParseJob {
   gboolean done;
   GuMessage *message;  /* when done: the answer, or NULL with error */
   GError *error;
+  gint hashed;         /* set once message's documents are hashed (a hasher thread) */
 };
 
 struct GuParserPool {
@@ -53,6 +55,9 @@ struct GuParserPool {
   guint size;
   Worker *workers;
   GQueue pending;      /* of GuParseJob*, not yet on a worker */
+  /* The documents of each answer are hashed here, off the caller's
+   * thread, while it waits for or works on other messages. */
+  GuWorkQueue *hashers;
 };
 
 char *
@@ -101,6 +106,7 @@ gu_parser_pool_new (guint size, const GuLimits *limits)
       g_queue_init (&pool->workers[i].behind);
     }
   g_queue_init (&pool->pending);
+  pool->hashers = gu_work_queue_new (0);
   return pool;
 }
 
@@ -283,6 +289,7 @@ gu_parser_pool_free (GuParserPool *pool)
 {
   if (pool == NULL)
     return;
+  gu_work_queue_free (pool->hashers); /* they may be reading jobs freed below */
   for (guint i = 0; i < pool->size; i++)
     {
       Worker *w = &pool->workers[i];
@@ -314,6 +321,7 @@ job_fail (GuParseJob *job, const char *raw_reason)
   msg->parse_error = g_strdup (raw_reason);
   job->message = msg;
   job->done = TRUE;
+  job->hashed = 1; /* no document to hash */
 }
 
 static void
@@ -321,6 +329,7 @@ job_error (GuParseJob *job, GError *error)
 {
   job->error = error;
   job->done = TRUE;
+  job->hashed = 1;
 }
 
 static guint
@@ -435,6 +444,16 @@ answer_document_cap (const GuLimits *limits)
   return 4 * limits->message_max_documents + limits->archive_max_entries + 64;
 }
 
+/* On a hasher thread: nothing else touches job->message until
+ * gu_parse_job_finish has seen job->hashed. */
+static void
+hash_answer (gpointer data)
+{
+  GuParseJob *job = data;
+  gu_wire_hash_documents (job->message);
+  g_atomic_int_set (&job->hashed, 1);
+}
+
 /* Reads w's answer into its job. A worker that closed its socket died
  * mid-message; one that answered nonsense is not trusted again. */
 static void
@@ -450,6 +469,7 @@ collect (GuParserPool *pool, Worker *w)
   if (job->message != NULL)
     {
       job->done = TRUE;
+      gu_work_queue_push (pool->hashers, hash_answer, job, NULL);
       advance (pool, w, FALSE);
       return;
     }
@@ -551,6 +571,7 @@ gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, const char *raw_sha256
   /* The worker that freed up starts on the next job while our caller
    * works on this one. */
   dispatch (pool);
+  gu_work_queue_wait_for (pool->hashers, &job->hashed);
   GuMessage *msg = g_steal_pointer (&job->message);
   if (msg == NULL)
     g_propagate_error (error, g_steal_pointer (&job->error));

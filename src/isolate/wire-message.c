@@ -364,7 +364,9 @@ read_document_content (GVariantDict *d, GuDocument *doc, GBytes *mapping, GError
   if (off > total || len > total - off)
     return malformed (error, "a document's content lies outside the memory file");
   g_autoptr (GBytes) content = g_bytes_new_from_bytes (mapping, off, len);
-  gu_document_set_content (doc, content); /* hashed here: the worker's word is not taken */
+  /* Hashed on our side (gu_wire_hash_documents): the worker's word is
+   * not taken. */
+  gu_document_set_content_unhashed (doc, content);
   return TRUE;
 }
 
@@ -464,4 +466,11 @@ gu_wire_answer_read (GVariant *variant, GBytes *mapping, const char *raw_sha256,
     return NULL;
   settle_message_id (msg);
   return g_steal_pointer (&msg);
+}
+
+void
+gu_wire_hash_documents (GuMessage *msg)
+{
+  for (guint i = 0; i < msg->documents->len; i++)
+    gu_document_hash (g_ptr_array_index (msg->documents, i));
 }
