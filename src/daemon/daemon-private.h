@@ -80,10 +80,13 @@ void gu_sender_stop (GuSender *sender);
 
 /* Lists the source and puts every message through the pipeline, batch
  * by batch, moving committed messages every so many and at the end.
- * Stops between messages once a stop is requested. *processed counts the
- * messages that went through the pipeline. FALSE with error when the pass
- * was cut short: what committed has been moved (unless moving failed),
- * the rest waits for the next pass. */
-gboolean gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **error);
+ * Stops between messages once a stop is requested. sender (NULL: none)
+ * is kicked after each batch that committed messages, so that their
+ * replies leave while the pass goes on. *processed counts the messages
+ * that went through the pipeline. FALSE with error when the pass was
+ * cut short: what committed has been moved (unless moving failed), the
+ * rest waits for the next pass. */
+gboolean gu_daemon_pass (GuSource *source, GuIntake *intake, GuSender *sender, guint *processed,
+                         GError **error);
 
 #endif

@@ -1,7 +1,8 @@
 /* The loop of `guichet run`: a pass over the source, the daily jobs, a
  * wait for new mail, and on failure a backoff; signals end every wait at
- * once. The outbox is the sender thread's (sender.c), except with --once
- * where it is sent in line, after the pass, before returning. */
+ * once. The outbox is the sender thread's (sender.c), kicked after each
+ * batch; with --once, what it has not sent when the pass ends is sent in
+ * line before returning. */
 #include "config.h"
 
 #include "daemon/daemon-private.h"
@@ -10,7 +11,7 @@ typedef struct {
   GuDaemonOptions opts;  /* opts.world is replaced on reload */
   GuIntake *intake;      /* made from opts.world */
   GuSource *source;      /* NULL until opened, and after a reload */
-  GuSender *sender;      /* NULL with --once */
+  GuSender *sender;      /* NULL when no thread could be started for --once */
   GuBackoff backoff;
   GuJobs jobs;
 } Daemon;
@@ -35,7 +36,7 @@ intake_pass (Daemon *d, GError **error)
   if (d->source == NULL)
     d->source = gu_source_open (source_driver (d), d->opts.world.cfg, error);
   guint processed = 0;
-  gboolean ok = d->source != NULL && gu_daemon_pass (d->source, d->intake, &processed, error);
+  gboolean ok = d->source != NULL && gu_daemon_pass (d->source, d->intake, d->sender, &processed, error);
   /* A processed message may have queued a reply. */
   gboolean outbox_news = processed > 0;
   if (ok)
@@ -111,13 +112,20 @@ run_loop (Daemon *d, GError **error)
   return TRUE;
 }
 
+/* The sender thread sends replies while the pass goes on; what it has
+ * not sent once stopped is sent in line before returning. */
 static gboolean
 run_once (Daemon *d, GError **error)
 {
-  if (!intake_pass (d, error))
-    return FALSE;
-  gu_sender_deliver (d->opts.world.store, d->opts.world.cfg);
-  return TRUE;
+  g_autoptr (GError) no_thread = NULL;
+  d->sender = gu_sender_start (d->opts.world.cfg->path, NULL, &no_thread);
+  if (d->sender == NULL)
+    g_info ("replies are sent after the pass: %s", no_thread->message);
+  gboolean ok = intake_pass (d, error);
+  gu_sender_stop (g_steal_pointer (&d->sender));
+  if (ok)
+    gu_sender_deliver (d->opts.world.store, d->opts.world.cfg);
+  return ok;
 }
 
 gboolean

@@ -205,7 +205,7 @@ process_batch (GuSource *source, GuIntake *intake, GPtrArray *batch, Moves *mv, 
 }
 
 gboolean
-gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **error)
+gu_daemon_pass (GuSource *source, GuIntake *intake, GuSender *sender, guint *processed, GError **error)
 {
   *processed = 0;
   guint waiting = 0;
@@ -222,8 +222,11 @@ gu_daemon_pass (GuSource *source, GuIntake *intake, guint *processed, GError **e
     {
       GPtrArray *next = NULL;
       g_autoptr (GError) next_error = NULL;
+      guint before = *processed;
       ok = process_batch (source, intake, batch, &mv, &next, &next_error, processed, error);
       moves_keep (&mv, g_steal_pointer (&batch));
+      if (*processed > before && sender != NULL)
+        gu_sender_kick (sender); /* their replies are committed */
       batch = next;
       if (ok && mv.done->len + mv.quarantined->len >= MOVE_EVERY)
         ok = moves_flush (source, &mv, error);

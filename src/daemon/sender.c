@@ -13,6 +13,7 @@
 struct GuSender {
   GuConfig *cfg;         /* this thread's own copy */
   GuStore *store;        /* this thread's own connection */
+  GuSmtp *smtp;          /* kept from one delivery to the next; NULL until needed */
   GuSender *previous;    /* the sender this one replaces: joined before the first delivery */
   GThread *thread;
   GMutex lock;           /* guards what follows */
@@ -22,15 +23,17 @@ struct GuSender {
   gint stop;             /* set with quit, read by the delivery between replies */
 };
 
-/* Delivers what is due; stops between replies once *stop is set (NULL:
- * never). */
+/* Delivers what is due over *smtp (NULL: a connection for this delivery
+ * only); stops between replies once *stop is set (NULL: never). */
 static void
-deliver (GuStore *store, const GuConfig *cfg, const gint *stop)
+deliver (GuStore *store, const GuConfig *cfg, GuSmtp **smtp, const gint *stop)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GuDeliveryCounts counts;
   g_autoptr (GError) error = NULL;
-  if (!gu_delivery_run_until (store, cfg, now, stop, &counts, &error))
+  gboolean ok = smtp != NULL ? gu_delivery_run_on (store, cfg, smtp, now, stop, &counts, &error)
+                             : gu_delivery_run_until (store, cfg, now, stop, &counts, &error);
+  if (!ok)
     g_warning ("outbox: %s", error->message);
   else if (counts.sent + counts.retry + counts.failed > 0)
     g_message ("outbox: %u sent, %u to retry, %u failed", counts.sent, counts.retry, counts.failed);
@@ -39,13 +42,15 @@ deliver (GuStore *store, const GuConfig *cfg, const gint *stop)
 void
 gu_sender_deliver (GuStore *store, const GuConfig *cfg)
 {
-  deliver (store, cfg, NULL);
+  deliver (store, cfg, NULL, NULL);
 }
 
 static void
 join_and_free (GuSender *sender)
 {
   g_thread_join (sender->thread);
+  if (sender->smtp != NULL)
+    gu_smtp_free (sender->smtp);
   gu_store_close (sender->store);
   gu_config_free (sender->cfg);
   g_mutex_clear (&sender->lock);
@@ -66,7 +71,9 @@ sender_main (gpointer data)
     {
       sender->kicked = FALSE;
       g_mutex_unlock (&sender->lock);
-      deliver (sender->store, sender->cfg, &sender->stop);
+      /* One connection for the thread's life: a delivery a batch costs
+       * no new connection and TLS handshake. */
+      deliver (sender->store, sender->cfg, &sender->smtp, &sender->stop);
       g_mutex_lock (&sender->lock);
       gint64 deadline = g_get_monotonic_time () + GU_SENDER_INTERVAL_SECONDS * G_TIME_SPAN_SECOND;
       while (!sender->quit && !sender->kicked)

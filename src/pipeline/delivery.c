@@ -104,13 +104,23 @@ gboolean
 gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, const gint *stop,
                        GuDeliveryCounts *counts, GError **error)
 {
+  GuSmtp *smtp = NULL;
+  gboolean ok = gu_delivery_run_on (store, cfg, &smtp, now, stop, counts, error);
+  if (smtp != NULL)
+    gu_smtp_free (smtp);
+  return ok;
+}
+
+gboolean
+gu_delivery_run_on (GuStore *store, const GuConfig *cfg, GuSmtp **smtp, GDateTime *now, const gint *stop,
+                    GuDeliveryCounts *counts, GError **error)
+{
   memset (counts, 0, sizeof *counts);
   if (cfg->smtp_url == NULL)
     return TRUE;
   g_autofree char *now_text = gu_store_time_text (now);
   /* No usable From: the null sender (such a From composes no mail anyway). */
   g_autofree char *from = gu_address_of_mailbox (cfg->smtp_from);
-  GuSmtp *smtp = NULL;
   gboolean ok = TRUE;
   /* Batch after batch until nothing is due: a burst of more than one
    * batch must not leave replies waiting for the next pass. Every row
@@ -123,14 +133,12 @@ gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, cons
         ok = FALSE;
       if (due == NULL || due->len == 0)
         break;
-      if (smtp == NULL)
-        smtp = open_smtp (cfg);
+      if (*smtp == NULL)
+        *smtp = open_smtp (cfg);
       guint before = attempted (counts);
-      ok = send_batch (store, smtp, from != NULL ? from : "", due, now, stop, counts, error);
+      ok = send_batch (store, *smtp, from != NULL ? from : "", due, now, stop, counts, error);
       if (due->len < BATCH || attempted (counts) == before)
         break;
     }
-  if (smtp != NULL)
-    gu_smtp_free (smtp);
   return ok;
 }

@@ -6,6 +6,7 @@
 #define GU_PIPELINE_DELIVERY_H
 
 #include "core/conf.h"
+#include "send/send.h"
 #include "store/store.h"
 
 typedef struct {
@@ -23,6 +24,12 @@ gboolean gu_delivery_run (GuStore *store, const GuConfig *cfg, GDateTime *now, G
  * most, not for the whole batch. The replies left stay pending. */
 gboolean gu_delivery_run_until (GuStore *store, const GuConfig *cfg, GDateTime *now, const gint *stop,
                                 GuDeliveryCounts *counts, GError **error);
+/* The same over *smtp, a connection kept from one run to the next by a
+ * caller that delivers often (the sender thread): opened here when
+ * *smtp is NULL and there is something to send; the caller frees it
+ * with gu_smtp_free. (libcurl opens it again if the server closed it.) */
+gboolean gu_delivery_run_on (GuStore *store, const GuConfig *cfg, GuSmtp **smtp, GDateTime *now,
+                             const gint *stop, GuDeliveryCounts *counts, GError **error);
 
 /* When to try again after the attempts-th failure: 1 min doubling to 6 h. */
 GDateTime *gu_delivery_next_attempt (GDateTime *now, int attempts);
