@@ -25,12 +25,35 @@ errno_to_code (int err)
     }
 }
 
+/* mkdir of path, then of its parents only when one is missing: the
+ * blob store creates a fan-out folder a few levels down at a time, and
+ * g_mkdir_with_parents tests every component from the root each time. */
+static int
+mkdir_parents (const char *path, int depth)
+{
+  if (mkdir (path, 0750) == 0)
+    return 0;
+  if (errno == EEXIST)
+    return g_file_test (path, G_FILE_TEST_IS_DIR) ? 0 : ENOTDIR;
+  if (errno != ENOENT || depth > 64)
+    return errno;
+  g_autofree char *parent = g_path_get_dirname (path);
+  if (strcmp (parent, path) == 0)
+    return ENOENT;
+  int err = mkdir_parents (parent, depth + 1);
+  if (err != 0)
+    return err;
+  if (mkdir (path, 0750) == 0 || (errno == EEXIST && g_file_test (path, G_FILE_TEST_IS_DIR)))
+    return 0;
+  return errno;
+}
+
 gboolean
 gu_mkdir_p (const char *path, GError **error)
 {
-  if (g_mkdir_with_parents (path, 0750) != 0)
+  int err = mkdir_parents (path, 0);
+  if (err != 0)
     {
-      int err = errno;
       g_set_error (error, GU_ERROR, errno_to_code (err), "cannot create %s: %s", path, g_strerror (err));
       return FALSE;
     }

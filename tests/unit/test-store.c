@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "testutil.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 static sqlite3 *
@@ -434,6 +435,28 @@ test_blobs_large (void)
   gu_test_rmtree (dir);
 }
 
+/* gu_mkdir_p makes the missing levels only, takes an existing folder
+ * as done, and refuses a file in the way. */
+static void
+test_mkdir_p (void)
+{
+  g_autofree char *dir = gu_test_tmpdir ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *deep = g_build_filename (dir, "a", "b", "c", NULL);
+  g_assert_true (gu_mkdir_p (deep, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (deep, G_FILE_TEST_IS_DIR));
+  g_assert_true (gu_mkdir_p (deep, &error)); /* again: nothing to do */
+  g_autofree char *file = gu_test_write (dir, "a/b/file", "x", 0644);
+  g_autofree char *under_file = g_build_filename (file, "d", NULL);
+  g_assert_false (gu_mkdir_p (file, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (gu_mkdir_p (under_file, &error));
+  g_assert_nonnull (error);
+  gu_test_rmtree (dir);
+}
+
 /* TRUE when a file named *.tmp.* lies anywhere under dir. */
 static gboolean
 has_temporary_file (const char *dir)
@@ -564,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/messages", test_messages);
   g_test_add_func ("/store/blobs-deferred", test_blobs_deferred);
   g_test_add_func ("/store/blobs-large", test_blobs_large);
+  g_test_add_func ("/store/mkdir-p", test_mkdir_p);
   g_test_add_func ("/store/blobs-deferred-write-fails", test_blobs_deferred_write_fails);
   g_test_add_func ("/store/batch-savepoints", test_batch_savepoints);
   g_test_add_func ("/store/locked", test_locked_is_tempfail);
