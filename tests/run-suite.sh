@@ -27,7 +27,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${GU_SUITE_COPY:-}" ] &&
 	[ ! -d "$shared" ] || cp -R "$shared" "$copy/shared"
 	chmod -R a+rX "$copy"
 	echo "run-suite: $top is not readable by other accounts; running from a copy in $copy" >&2
-	GU_SUITE_COPY=1 GU_SHARED_DIR="$copy/shared" exec sh "$copy/main/tests/run-suite.sh"
+	GU_SUITE_COPY=$copy GU_SHARED_DIR="$copy/shared" exec sh "$copy/main/tests/run-suite.sh"
 fi
 build="${GU_BUILD_DIR:-$top/_build}"
 cd "$top" && autoreconf -fi >/dev/null 2>&1
@@ -78,6 +78,18 @@ pass=$((pass + distcheck_ok))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   tail -n 30 "$build/check.out" "$build-fuzz/check.out" 2>/dev/null
   failed=1
+fi
+# A readable copy (above) is removed once everything passed, kept for a
+# look at its logs otherwise.
+if [ -n "${GU_SUITE_COPY:-}" ] && [ "$top" = "$GU_SUITE_COPY/main" ]; then
+	case $GU_SUITE_COPY in
+	/var/tmp/guichet-suite.*)
+		if [ "$failed" -eq 0 ]; then
+			rm -rf "$GU_SUITE_COPY"
+		else
+			echo "run-suite: the logs are kept in $GU_SUITE_COPY" >&2
+		fi ;;
+	esac
 fi
 echo "$pass passed, $failed failed, $skip skipped"
 [ "$failed" -eq 0 ]
