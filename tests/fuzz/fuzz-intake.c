@@ -29,7 +29,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr (GBytes) raw = g_bytes_new (data, size);
   GuParseOptions opts = { .own_address = "fabrique@example.org" };
-  g_autoptr (GuMessage) msg = gu_parse_message (raw, &opts);
+  /* Both ways a message is parsed: hashed first (ingest), or with its
+   * hash left to the daemon (a prefetched message in a parse worker). */
+  g_autoptr (GuMessage) msg = size > 0 && (data[size - 1] & 1) ? gu_parse_message_hashed (raw, NULL, &opts)
+                                                                  : gu_parse_message (raw, &opts);
   GuLimits limits = gu_limits_default ();
   limits.archive_max_total_bytes = 4 * 1024 * 1024;
   limits.archive_max_entry_bytes = 1024 * 1024;
