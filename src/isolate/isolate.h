@@ -56,10 +56,6 @@ GuParseJob *gu_parser_pool_submit (GuParserPool *pool, GBytes *raw, const char *
  * either way. The message is new: free with gu_message_free. */
 GuMessage *gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, const char *raw_sha256, GError **error);
 
-/* Submit then finish: the one-message case. */
-GuMessage *gu_parser_pool_parse (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
-                                 const GuParseOptions *opts, GError **error);
-
 /* The worker's side: serves requests on fd until it closes. Initialises
  * the libraries, then confines the process (walls; address space: what
  * it holds now plus memory_mb, 0 for no limit) before it reads anything.

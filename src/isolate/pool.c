@@ -580,10 +580,3 @@ gu_parse_job_finish (GuParserPool *pool, GuParseJob *job, const char *raw_sha256
   job_free (job);
   return msg;
 }
-
-GuMessage *
-gu_parser_pool_parse (GuParserPool *pool, GBytes *raw, const char *raw_sha256,
-                      const GuParseOptions *opts, GError **error)
-{
-  return gu_parse_job_finish (pool, gu_parser_pool_submit (pool, raw, raw_sha256, opts), raw_sha256, error);
-}

@@ -141,7 +141,8 @@ write_direct (int fd, const char *data, gsize len)
 }
 
 /* Creates tmp (a mkstemp template) beside path, its folder created when
- * missing. Returns the descriptor, or -1 with errno. */
+ * missing. Returns the descriptor; -1 with errno when the file cannot be
+ * created; -2 with error set when its folder cannot be. */
 static int
 create_temp (const char *path, char *tmp, int flags, GError **error)
 {
